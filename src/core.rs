@@ -1,0 +1,1 @@
+//! core (work in progress)

@@ -1,0 +1,1 @@
+//! pattern (work in progress)
