@@ -148,9 +148,10 @@ pub fn normalize_socket_url(
 /// ```
 pub fn to_ws_base(base: &str) -> String {
     for (from, to) in [("http://", "ws://"), ("https://", "wss://")] {
-        if let Some(prefix) = base.get(..from.len())
-            && prefix.eq_ignore_ascii_case(from)
-        {
+        let matches = base
+            .get(..from.len())
+            .is_some_and(|prefix| prefix.eq_ignore_ascii_case(from));
+        if matches {
             let rest = base.get(from.len()..).unwrap_or_default();
             return format!("{to}{rest}");
         }

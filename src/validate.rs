@@ -1,1 +1,514 @@
-//! validate (work in progress)
+//! Argument validation for the `WebSocket` interface, as the [WHATWG WebSockets standard][ws]
+//! and the host browsers do it.
+//!
+//! Messages follow Chromium's (`third_party/blink/renderer/modules/websockets/websocket_common.cc`),
+//! without the `Failed to construct 'WebSocket': ` / `Failed to execute 'close' on 'WebSocket': `
+//! prefix that the browser bindings add.
+//!
+//! [ws]: https://websockets.spec.whatwg.org/
+
+use std::fmt;
+
+use crate::urls::UrlError;
+
+/// Where the host browsers disagree with the standard (and with WPT), which answer to give.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Quirks {
+    /// The standard's answer (also Firefox's).
+    #[default]
+    Spec,
+    /// Chromium's answer: protocols are compared case-sensitively for duplicates, and a
+    /// fractional close code is truncated instead of rounded.
+    Chromium,
+}
+
+/// A `DOMException` that the `WebSocket` interface throws.
+///
+/// [`Display`](fmt::Display) gives the message; [`name`](DomError::name) and
+/// [`code`](DomError::code) give the exception's name and legacy code.
+///
+/// ```
+/// use wsroute::validate::DomError;
+/// let e = DomError::InvalidAccess("The close code must be ...".into());
+/// assert_eq!((e.name(), e.code()), ("InvalidAccessError", 15));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DomError {
+    /// `SyntaxError` (legacy code 12).
+    Syntax(String),
+    /// `InvalidAccessError` (legacy code 15).
+    InvalidAccess(String),
+    /// `InvalidStateError` (legacy code 11).
+    InvalidState(String),
+}
+
+impl DomError {
+    /// The `DOMException` name, e.g. `"SyntaxError"`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            DomError::Syntax(_) => "SyntaxError",
+            DomError::InvalidAccess(_) => "InvalidAccessError",
+            DomError::InvalidState(_) => "InvalidStateError",
+        }
+    }
+
+    /// The legacy `DOMException.code` (`SYNTAX_ERR` = 12, `INVALID_ACCESS_ERR` = 15,
+    /// `INVALID_STATE_ERR` = 11).
+    pub fn code(&self) -> u16 {
+        match self {
+            DomError::Syntax(_) => 12,
+            DomError::InvalidAccess(_) => 15,
+            DomError::InvalidState(_) => 11,
+        }
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        match self {
+            DomError::Syntax(m) | DomError::InvalidAccess(m) | DomError::InvalidState(m) => m,
+        }
+    }
+}
+
+impl fmt::Display for DomError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for DomError {}
+
+impl From<UrlError> for DomError {
+    /// Every URL error is a `SyntaxError`.
+    fn from(e: UrlError) -> Self {
+        DomError::Syntax(e.to_string())
+    }
+}
+
+/// Is `c` an RFC 7230 `tchar` (what a subprotocol token is made of)?
+fn is_tchar(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
+}
+
+/// Chromium's way of quoting a subprotocol in a message: characters outside U+0020..U+007E as
+/// `\uXXXX` (UTF-16 code units, upper-case hex), a backslash as `\\`.
+fn quote_protocol(protocol: &str) -> String {
+    let mut out = String::with_capacity(protocol.len());
+    for unit in protocol.encode_utf16() {
+        match unit {
+            0x5C => out.push_str("\\\\"),
+            0x20..=0x7E => out.push(char::from(unit as u8)),
+            _ => out.push_str(&format!("\\u{unit:04X}")),
+        }
+    }
+    out
+}
+
+/// Validates the `protocols` argument of `new WebSocket(url, protocols)`.
+///
+/// Each protocol must be a non-empty token (RFC 7230 `tchar`s: ASCII letters and digits and
+/// ``!#$%&'*+-.^_`|~``), and no protocol may occur twice. The standard compares ASCII
+/// case-insensitively (WPT `Create-protocols-repeated-case-insensitive`); Chromium compares
+/// case-sensitively, so `["a", "A"]` passes with [`Quirks::Chromium`]. Like Chromium, every
+/// protocol is checked for validity before any is checked for duplicates.
+///
+/// ```
+/// use wsroute::validate::{validate_protocols, Quirks};
+/// let p = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+/// assert!(validate_protocols(&p(&["chat", "v2.json"]), Quirks::Spec).is_ok());
+/// let err = validate_protocols(&p(&["x y"]), Quirks::Spec).unwrap_err();
+/// assert_eq!(err.to_string(), "The subprotocol 'x y' is invalid.");
+/// assert!(validate_protocols(&p(&["a", "A"]), Quirks::Spec).is_err());
+/// assert!(validate_protocols(&p(&["a", "A"]), Quirks::Chromium).is_ok());
+/// ```
+pub fn validate_protocols(protocols: &[String], quirks: Quirks) -> Result<(), DomError> {
+    if let Some(bad) = protocols
+        .iter()
+        .find(|p| p.is_empty() || !p.chars().all(is_tchar))
+    {
+        return Err(DomError::Syntax(format!(
+            "The subprotocol '{}' is invalid.",
+            quote_protocol(bad)
+        )));
+    }
+    // Protocol lists are short: a quadratic scan is smaller code than a set and as fast.
+    for (i, p) in protocols.iter().enumerate() {
+        let earlier = protocols.iter().take(i);
+        let duplicated = match quirks {
+            Quirks::Spec => earlier.into_iter().any(|q| q.eq_ignore_ascii_case(p)),
+            Quirks::Chromium => earlier.into_iter().any(|q| q == p),
+        };
+        if duplicated {
+            return Err(DomError::Syntax(format!(
+                "The subprotocol '{}' is duplicated.",
+                quote_protocol(p)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Converts a JavaScript number to the `code` argument of `WebSocket.close()`, a WebIDL
+/// `[Clamp] unsigned short`.
+///
+/// NaN becomes 0, the value is clamped to `[0, 65535]` (infinities included), then rounded to
+/// the nearest integer with ties to even ([`Quirks::Spec`]: `3000.5` -> 3000, `3001.5` -> 3002)
+/// or truncated toward zero ([`Quirks::Chromium`]: `3000.9` -> 3000).
+///
+/// ```
+/// use wsroute::validate::{clamp_close_code, Quirks};
+/// assert_eq!(clamp_close_code(3001.5, Quirks::Spec), 3002);
+/// assert_eq!(clamp_close_code(3001.5, Quirks::Chromium), 3001);
+/// assert_eq!(clamp_close_code(f64::NAN, Quirks::Spec), 0);
+/// assert_eq!(clamp_close_code(1e9, Quirks::Spec), 65535);
+/// ```
+pub fn clamp_close_code(value: f64, quirks: Quirks) -> u16 {
+    if value.is_nan() {
+        return 0;
+    }
+    let clamped = value.clamp(0.0, 65535.0);
+    let integral = match quirks {
+        Quirks::Spec => clamped.round_ties_even(),
+        Quirks::Chromium => clamped.trunc(),
+    };
+    // `integral` is a whole number in [0, 65535]: the cast is exact (and `as` saturates anyway).
+    integral as u16
+}
+
+/// The longest close reason, in UTF-8 bytes, that fits in a close frame.
+pub const MAX_CLOSE_REASON_BYTES: usize = 123;
+
+/// Validates the arguments of `WebSocket.close(code, reason)`.
+///
+/// A `code` that is present must be 1000 or in 3000..=4999, else `InvalidAccessError`; a
+/// `reason` longer than 123 UTF-8 bytes is a `SyntaxError`. The code is checked first.
+///
+/// `reason` must already be the USVString (lone surrogates replaced by U+FFFD, see
+/// [`utf8_len_of_utf16`]).
+///
+/// ```
+/// use wsroute::validate::validate_close;
+/// assert!(validate_close(Some(1000), Some("bye")).is_ok());
+/// assert!(validate_close(None, None).is_ok());
+/// let err = validate_close(Some(1001), None).unwrap_err();
+/// assert_eq!(err.name(), "InvalidAccessError");
+/// assert_eq!(
+///     err.to_string(),
+///     "The close code must be either 1000, or between 3000 and 4999. 1001 is neither."
+/// );
+/// ```
+pub fn validate_close(code: Option<u16>, reason: Option<&str>) -> Result<(), DomError> {
+    let allowed = |c: u16| c == 1000 || (3000..=4999).contains(&c);
+    if let Some(code) = code.filter(|&c| !allowed(c)) {
+        return Err(DomError::InvalidAccess(format!(
+            "The close code must be either 1000, or between 3000 and 4999. {code} is neither."
+        )));
+    }
+    if reason.is_some_and(|r| r.len() > MAX_CLOSE_REASON_BYTES) {
+        return Err(DomError::Syntax(format!(
+            "The close reason must not be greater than {MAX_CLOSE_REASON_BYTES} UTF-8 bytes."
+        )));
+    }
+    Ok(())
+}
+
+/// May a route's `close({ code })` use this code?
+///
+/// The rule: any code in `1000..=4999`, i.e. any code a server could report to the page,
+/// not just the ones a page may pass to `WebSocket.close()` (1000, 3000..=4999). Within that
+/// range three codes have a meaning of their own, and are accepted for it:
+/// - 1005 ("no status") means the same as closing without a code;
+/// - 1006 ("abnormal closure") from a page-side route fails the page socket like a dropped
+///   connection (`error`, then `close` with `wasClean: false`);
+/// - 1004 and 1015 (reserved / TLS failure) are delivered as they are.
+///
+/// Codes below 1000 and from 5000 up are refused: no close frame can carry them.
+///
+/// ```
+/// use wsroute::validate::route_close_code_ok;
+/// assert!(route_close_code_ok(1008));
+/// assert!(route_close_code_ok(1006));
+/// assert!(!route_close_code_ok(999));
+/// assert!(!route_close_code_ok(5000));
+/// ```
+pub fn route_close_code_ok(code: u16) -> bool {
+    (1000..=4999).contains(&code)
+}
+
+/// The number of UTF-8 bytes a JavaScript string (given as UTF-16 code units) has after
+/// conversion to a USVString, where every lone surrogate becomes U+FFFD (3 bytes).
+///
+/// This is what `bufferedAmount` grows by on `send(string)`, and what the 123-byte close
+/// reason limit counts.
+///
+/// ```
+/// use wsroute::validate::utf8_len_of_utf16;
+/// assert_eq!(utf8_len_of_utf16("h€😀".encode_utf16()), 1 + 3 + 4);
+/// assert_eq!(utf8_len_of_utf16([0xD800u16].into_iter()), 3);
+/// ```
+pub fn utf8_len_of_utf16(units: impl Iterator<Item = u16>) -> u64 {
+    let mut total = 0u64;
+    let mut units = units.peekable();
+    while let Some(unit) = units.next() {
+        total += match unit {
+            0x0000..=0x007F => 1,
+            0x0080..=0x07FF => 2,
+            // A high surrogate followed by a low one: a pair, one supplementary character.
+            0xD800..=0xDBFF if units.next_if(|u| (0xDC00..=0xDFFF).contains(u)).is_some() => 4,
+            // The rest of the BMP, and lone surrogates (which become U+FFFD).
+            _ => 3,
+        };
+    }
+    total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn protocols_accepted() {
+        let long = "x".repeat(1000);
+        let cases: &[&[&str]] = &[
+            &[],
+            &["chat"],
+            &["chat", "superchat"],
+            &["v1.json", "soap", "mqtt"],
+            &["!#$%&'*+-.^_`|~"],
+            &["A1", "a2"],
+            &[long.as_str()],
+        ];
+        for case in cases {
+            for q in [Quirks::Spec, Quirks::Chromium] {
+                assert_eq!(validate_protocols(&strings(case), q), Ok(()), "{case:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn protocols_invalid() {
+        let cases: &[(&[&str], &str)] = &[
+            (&[""], "The subprotocol '' is invalid."),
+            (&["x y"], "The subprotocol 'x y' is invalid."),
+            (&["/echo"], "The subprotocol '/echo' is invalid."),
+            (&["a,b"], "The subprotocol 'a,b' is invalid."),
+            (&["a\tb"], "The subprotocol 'a\\u0009b' is invalid."),
+            (&["é"], "The subprotocol '\\u00E9' is invalid."),
+            (&["😀"], "The subprotocol '\\uD83D\\uDE00' is invalid."),
+            (&["a\\b"], "The subprotocol 'a\\\\b' is invalid."),
+            (&["ok", "x;y"], "The subprotocol 'x;y' is invalid."),
+            (&["{}"], "The subprotocol '{}' is invalid."),
+            (&["\"q\""], "The subprotocol '\"q\"' is invalid."),
+            // validity is checked before duplicates, like Chromium
+            (&["a", "a", "b c"], "The subprotocol 'b c' is invalid."),
+        ];
+        for (case, msg) in cases {
+            for q in [Quirks::Spec, Quirks::Chromium] {
+                let err = validate_protocols(&strings(case), q);
+                assert_eq!(err, Err(DomError::Syntax(msg.to_string())), "{case:?}");
+            }
+        }
+        // Every separator and control character is refused, every tchar accepted.
+        for b in 0u8..=0x7F {
+            let c = char::from(b);
+            let ok = validate_protocols(&[c.to_string()], Quirks::Spec).is_ok();
+            let tchar = b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            assert_eq!(ok, tchar, "{b:#x}");
+        }
+    }
+
+    #[test]
+    fn protocols_duplicated() {
+        let dup = |p: &str| {
+            Err(DomError::Syntax(format!(
+                "The subprotocol '{p}' is duplicated."
+            )))
+        };
+        let cases: &[(&[&str], Quirks, Result<(), DomError>)] = &[
+            (&["a", "a"], Quirks::Spec, dup("a")),
+            (&["a", "a"], Quirks::Chromium, dup("a")),
+            (&["a", "b", "a"], Quirks::Spec, dup("a")),
+            (&["a", "A"], Quirks::Spec, dup("A")),
+            (&["a", "A"], Quirks::Chromium, Ok(())),
+            (&["Chat", "x", "cHaT"], Quirks::Spec, dup("cHaT")),
+            (&["Chat", "x", "cHaT"], Quirks::Chromium, Ok(())),
+        ];
+        for (case, q, want) in cases {
+            assert_eq!(
+                &validate_protocols(&strings(case), *q),
+                want,
+                "{case:?} {q:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn close_code_clamping() {
+        let cases: &[(f64, u16, u16)] = &[
+            // value, Spec, Chromium
+            (1000.0, 1000, 1000),
+            (3000.4, 3000, 3000),
+            (3000.5, 3000, 3000),
+            (3001.5, 3002, 3001),
+            (3000.6, 3001, 3000),
+            (4999.9, 5000, 4999),
+            (0.5, 0, 0),
+            (1.5, 2, 1),
+            (-0.0, 0, 0),
+            (-1.0, 0, 0),
+            (-0.7, 0, 0),
+            (65535.0, 65535, 65535),
+            (65535.4, 65535, 65535),
+            (65536.0, 65535, 65535),
+            (1e300, 65535, 65535),
+            (f64::INFINITY, 65535, 65535),
+            (f64::NEG_INFINITY, 0, 0),
+            (f64::NAN, 0, 0),
+        ];
+        for &(v, spec, chromium) in cases {
+            assert_eq!(clamp_close_code(v, Quirks::Spec), spec, "{v} spec");
+            assert_eq!(
+                clamp_close_code(v, Quirks::Chromium),
+                chromium,
+                "{v} chromium"
+            );
+        }
+    }
+
+    #[test]
+    fn close_arguments() {
+        let neither = |c: u16| {
+            Err(DomError::InvalidAccess(format!(
+                "The close code must be either 1000, or between 3000 and 4999. {c} is neither."
+            )))
+        };
+        let too_long = Err(DomError::Syntax(
+            "The close reason must not be greater than 123 UTF-8 bytes.".into(),
+        ));
+        let r123 = "x".repeat(123);
+        let r124 = "x".repeat(124);
+        // 41 three-byte characters = 123 bytes; one more ASCII byte is too many.
+        let euro123 = "€".repeat(41);
+        let euro124 = format!("{euro123}x");
+        type Case<'a> = (Option<u16>, Option<&'a str>, Result<(), DomError>);
+        let cases: Vec<Case> = vec![
+            (None, None, Ok(())),
+            (Some(1000), None, Ok(())),
+            (Some(3000), None, Ok(())),
+            (Some(4999), Some("bye"), Ok(())),
+            (None, Some(""), Ok(())),
+            (None, Some(&r123), Ok(())),
+            (Some(1000), Some(&euro123), Ok(())),
+            (Some(0), None, neither(0)),
+            (Some(999), None, neither(999)),
+            (Some(1001), None, neither(1001)),
+            (Some(1005), None, neither(1005)),
+            (Some(2999), None, neither(2999)),
+            (Some(5000), None, neither(5000)),
+            (Some(65535), None, neither(65535)),
+            (None, Some(&r124), too_long.clone()),
+            (Some(1000), Some(&euro124), too_long.clone()),
+            // the code is checked first
+            (Some(2999), Some(&r124), neither(2999)),
+        ];
+        for (code, reason, want) in cases {
+            assert_eq!(validate_close(code, reason), want, "{code:?} {reason:?}");
+        }
+    }
+
+    #[test]
+    fn route_close_codes() {
+        for (code, ok) in [
+            (0, false),
+            (999, false),
+            (1000, true),
+            (1001, true),
+            (1004, true),
+            (1005, true),
+            (1006, true),
+            (1011, true),
+            (1015, true),
+            (2999, true),
+            (4999, true),
+            (5000, false),
+            (65535, false),
+        ] {
+            assert_eq!(route_close_code_ok(code), ok, "{code}");
+        }
+    }
+
+    #[test]
+    fn utf8_lengths() {
+        let cases: &[(&[u16], u64)] = &[
+            (&[], 0),
+            (&[0x41], 1),
+            (&[0x7F], 1),
+            (&[0x80], 2),
+            (&[0x7FF], 2),
+            (&[0x800], 3),
+            (&[0xFFFF], 3),
+            (&[0xFFFD], 3),
+            (&[0xD83D, 0xDE00], 4),         // 😀
+            (&[0xD800], 3),                 // lone high
+            (&[0xDC00], 3),                 // lone low
+            (&[0xDC00, 0xD800], 6),         // reversed pair: two lone surrogates
+            (&[0xD800, 0xD800, 0xDC00], 7), // lone high, then a pair
+            (&[0xD800, 0x41], 4),           // lone high, then ASCII
+            (&[0xD807], 3),                 // WPT Close-reason-unpaired-surrogates
+        ];
+        for (units, want) in cases {
+            assert_eq!(
+                utf8_len_of_utf16(units.iter().copied()),
+                *want,
+                "{units:x?}"
+            );
+        }
+        // Agrees with Rust's own UTF-8 for valid strings.
+        for s in [
+            "",
+            "hello",
+            "héllo wörld",
+            "日本語",
+            "a😀b€c",
+            &"€".repeat(41),
+        ] {
+            assert_eq!(utf8_len_of_utf16(s.encode_utf16()), s.len() as u64, "{s}");
+        }
+        // And with the lossy conversion for invalid ones.
+        let units = [0x61, 0xD800, 0x62, 0xDFFF, 0xD83D, 0xDE00, 0xDBFF];
+        let lossy = String::from_utf16_lossy(&units);
+        assert_eq!(utf8_len_of_utf16(units.iter().copied()), lossy.len() as u64);
+    }
+
+    #[test]
+    fn dom_error_names_and_codes() {
+        let cases = [
+            (DomError::Syntax("s".into()), "SyntaxError", 12, "s"),
+            (
+                DomError::InvalidAccess("a".into()),
+                "InvalidAccessError",
+                15,
+                "a",
+            ),
+            (
+                DomError::InvalidState("t".into()),
+                "InvalidStateError",
+                11,
+                "t",
+            ),
+        ];
+        for (e, name, code, msg) in cases {
+            assert_eq!(
+                (e.name(), e.code(), e.to_string()),
+                (name, code, msg.into())
+            );
+        }
+        let from_url: DomError = UrlError::Invalid("x".into()).into();
+        assert_eq!(from_url, DomError::Syntax("The URL 'x' is invalid.".into()));
+    }
+}
