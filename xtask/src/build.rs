@@ -1,0 +1,490 @@
+//! `cargo xtask build`: write `pkg/` (ES module package + the classic
+//! `wsroute.global.js` script with the wasm inlined).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::setup::wasm_bindgen_path;
+use crate::util::{self, Result, cmd, repo_root, run, which};
+
+/// Names taken from the wasm exports into `globalThis.wsroute` (when present).
+pub const API_NAMES: &[&str] = &[
+    "install",
+    "uninstall",
+    "routeWebSocket",
+    "unrouteWebSocket",
+    "unrouteAll",
+    "setBaseURL",
+    "on",
+    "off",
+    "waitForEvent",
+];
+
+/// Features rustc 1.95's wasm32-unknown-unknown output uses (its
+/// `target_features` section lists exactly these); wasm-opt 108 also reads
+/// that section, the flags make it explicit.
+pub const WASM_OPT_FLAGS: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// Chrome refuses synchronous compilation of larger modules on the main thread.
+const SYNC_COMPILE_LIMIT: usize = 8 << 20;
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"))
+}
+
+/// Builds everything into `pkg/`.
+pub fn build() -> Result<()> {
+    let root = repo_root();
+    let shim = root.join("js").join("shim.js");
+    if !shim.exists() {
+        return Err(format!(
+            "build: {} is missing. It is the JS half of the shim (an ES module whose exports are \
+             all top-level `export function|class|const NAME`); it must exist before `cargo xtask build` \
+             can write pkg/wsroute.global.js.",
+            shim.display()
+        ));
+    }
+    let version = util::crate_version()?;
+    let wasm_bindgen = wasm_bindgen_path();
+    let pkg = root.join("pkg");
+
+    // (a) the ES module package.
+    println!("build: wasm (ES module) -> pkg/");
+    let mut c = cmd("cargo");
+    c.args([
+        "build",
+        "--lib",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "wsroute",
+    ]);
+    run(c)?;
+    let wasm = target_dir().join("wasm32-unknown-unknown/release/wsroute.wasm");
+    if pkg.exists() {
+        std::fs::remove_dir_all(&pkg).map_err(|e| format!("cannot clear pkg/: {e}"))?;
+    }
+    let mut c = cmd(&wasm_bindgen);
+    c.args(["--target", "web", "--out-dir"])
+        .arg(&pkg)
+        .args(["--out-name", "wsroute"])
+        .arg(&wasm);
+    run(c)?;
+    wasm_opt(&pkg.join("wsroute_bg.wasm"));
+    append(
+        &pkg.join("wsroute.js"),
+        &format!("\nexport const version = \"{version}\";\n"),
+    )?;
+    append(
+        &pkg.join("wsroute.d.ts"),
+        "\n/** The crate version of this build. */\nexport const version: string;\n",
+    )?;
+    write(&pkg.join("package.json"), &package_json(&version)?)?;
+
+    // (b) the classic script.
+    println!("build: wasm (classic script, feature global-script) -> pkg/wsroute.global.js");
+    let global_target = target_dir().join("global");
+    let mut c = cmd("cargo");
+    c.args([
+        "build",
+        "--lib",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "wsroute",
+        "--features",
+        "global-script",
+        "--target-dir",
+    ])
+    .arg(&global_target);
+    run(c)?;
+    let gwasm = global_target.join("wasm32-unknown-unknown/release/wsroute.wasm");
+    let gout = global_target.join("bindgen");
+    if gout.exists() {
+        let _ = std::fs::remove_dir_all(&gout);
+    }
+    let mut c = cmd(&wasm_bindgen);
+    c.args(["--target", "no-modules", "--out-dir"])
+        .arg(&gout)
+        .args(["--out-name", "wsroute_global"])
+        .arg(&gwasm);
+    run(c)?;
+    let gwasm_out = gout.join("wsroute_global_bg.wasm");
+    wasm_opt(&gwasm_out);
+    let glue = read(&gout.join("wsroute_global.js"))?;
+    let dts = read(&gout.join("wsroute_global.d.ts")).unwrap_or_default();
+    let wasm_bytes = std::fs::read(&gwasm_out)
+        .map_err(|e| format!("cannot read {}: {e}", gwasm_out.display()))?;
+    if wasm_bytes.len() > SYNC_COMPILE_LIMIT {
+        println!(
+            "build: WARNING: the global script's wasm is {} bytes; Chrome refuses synchronous \
+             compilation above 8 MB on the main thread",
+            wasm_bytes.len()
+        );
+    }
+    let shim_src = read(&shim)?;
+    let (shim_body, names) =
+        strip_exports(&shim_src).map_err(|e| format!("build: js/shim.js: {e}"))?;
+    let missing: Vec<&str> = API_NAMES
+        .iter()
+        .copied()
+        .filter(|n| !exports_function(&dts, n))
+        .collect();
+    if !missing.is_empty() {
+        println!(
+            "build: WARNING: the wasm exports no {} (globalThis.wsroute will lack them)",
+            missing.join(", ")
+        );
+    }
+    let script = global_script(&version, &shim_body, &names, &glue, &wasm_bytes);
+    let global = pkg.join("wsroute.global.js");
+    write(&global, &script)?;
+    if which("node").is_some() {
+        let mut c = cmd("node");
+        c.arg("--check").arg(&global);
+        run(c).map_err(|e| format!("build: pkg/wsroute.global.js does not parse: {e}"))?;
+    }
+
+    let raw = script.len();
+    let gz = util::gzip_size(&global)
+        .map(|n| format!("{n} bytes gzip"))
+        .unwrap_or_else(|| "gzip size unknown (no gzip)".into());
+    let esm_wasm = std::fs::metadata(pkg.join("wsroute_bg.wasm"))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    println!("build: pkg/wsroute_bg.wasm: {esm_wasm} bytes");
+    println!("build: pkg/wsroute.global.js: {raw} bytes raw, {gz}");
+    Ok(())
+}
+
+fn read(p: &Path) -> Result<String> {
+    std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+}
+
+fn write(p: &Path, s: &str) -> Result<()> {
+    std::fs::write(p, s).map_err(|e| format!("cannot write {}: {e}", p.display()))
+}
+
+fn append(p: &Path, s: &str) -> Result<()> {
+    let mut text = read(p)?;
+    text.push_str(s);
+    write(p, &text)
+}
+
+/// Runs `wasm-opt -Oz` in place; on failure warns and keeps the input.
+fn wasm_opt(wasm: &Path) {
+    let Some(opt) = which("wasm-opt") else {
+        println!(
+            "build: WARNING: wasm-opt not found; keeping the unoptimised {}",
+            wasm.display()
+        );
+        return;
+    };
+    let tmp = wasm.with_extension("opt.wasm");
+    let mut c = cmd(opt);
+    c.arg("-Oz")
+        .args(WASM_OPT_FLAGS)
+        .arg(wasm)
+        .arg("-o")
+        .arg(&tmp);
+    let before = std::fs::metadata(wasm).map(|m| m.len()).unwrap_or(0);
+    match run(c).and_then(|()| std::fs::rename(&tmp, wasm).map_err(|e| e.to_string())) {
+        Ok(()) => {
+            let after = std::fs::metadata(wasm).map(|m| m.len()).unwrap_or(0);
+            println!(
+                "build: wasm-opt {}: {before} -> {after} bytes",
+                wasm.display()
+            );
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            println!(
+                "build: WARNING: wasm-opt failed ({e}); keeping the unoptimised {}",
+                wasm.display()
+            );
+        }
+    }
+}
+
+/// Whether a wasm-bindgen `.d.ts` declares `export function NAME(`.
+fn exports_function(dts: &str, name: &str) -> bool {
+    dts.contains(&format!("export function {name}("))
+}
+
+/// JSON string literal.
+pub fn json_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn package_json(version: &str) -> Result<String> {
+    let toml = read(&repo_root().join("Cargo.toml"))?;
+    let field = |k: &str| util::toml_package_field(&toml, k).unwrap_or_default();
+    Ok(format!(
+        r#"{{
+  "name": "wsroute",
+  "version": {version},
+  "description": {description},
+  "license": {license},
+  "type": "module",
+  "module": "wsroute.js",
+  "types": "wsroute.d.ts",
+  "exports": {{
+    ".": {{
+      "types": "./wsroute.d.ts",
+      "default": "./wsroute.js"
+    }},
+    "./global": "./wsroute.global.js",
+    "./package.json": "./package.json"
+  }},
+  "files": [
+    "wsroute.js",
+    "wsroute.d.ts",
+    "wsroute_bg.wasm",
+    "wsroute_bg.wasm.d.ts",
+    "wsroute.global.js",
+    "snippets/"
+  ],
+  "sideEffects": [
+    "./wsroute.global.js"
+  ]
+}}
+"#,
+        version = json_str(version),
+        description = json_str(&field("description")),
+        license = json_str(&field("license")),
+    ))
+}
+
+/// Removes the `export ` keyword of every top-level declaration of an ES
+/// module that follows the shim convention, returning the body and the
+/// exported names. Rejects what the convention forbids (imports, export
+/// lists, default exports).
+pub fn strip_exports(src: &str) -> std::result::Result<(String, Vec<String>), String> {
+    let mut out = String::with_capacity(src.len());
+    let mut names = Vec::new();
+    for (i, line) in src.split_inclusive('\n').enumerate() {
+        let lineno = i + 1;
+        if line.starts_with("import ") || line.starts_with("import{") || line.starts_with("import*")
+        {
+            return Err(format!(
+                "line {lineno}: imports are not allowed (the shim must be self-contained)"
+            ));
+        }
+        let Some(rest) = line.strip_prefix("export ") else {
+            if line.trim_start().starts_with("export ") || line.trim_start().starts_with("export{")
+            {
+                return Err(format!(
+                    "line {lineno}: `export` must start a top-level line (`export function|class|const NAME`)"
+                ));
+            }
+            out.push_str(line);
+            continue;
+        };
+        let r = rest.trim_start();
+        let after_kw = [
+            "async function*",
+            "async function",
+            "function*",
+            "function",
+            "class",
+            "const",
+            "let",
+            "var",
+        ]
+        .iter()
+        .find_map(|kw| {
+            r.strip_prefix(kw).filter(|t| {
+                t.starts_with(|c: char| c.is_whitespace() || c == '*' || c == '{' || c == '(')
+            })
+        });
+        let Some(after_kw) = after_kw else {
+            return Err(format!(
+                "line {lineno}: unsupported export `{}` (only `export function|class|const|let NAME` are allowed; \
+                 no `export {{..}}`, no `export default`)",
+                line.trim_end()
+            ));
+        };
+        let name: String = after_kw
+            .trim_start_matches(|c: char| c.is_whitespace() || c == '*')
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
+            .collect();
+        if name.is_empty() {
+            return Err(format!(
+                "line {lineno}: cannot read the exported name (destructuring is not supported)"
+            ));
+        }
+        names.push(name);
+        out.push_str(rest);
+    }
+    if names.is_empty() {
+        return Err("no `export` declarations found".into());
+    }
+    Ok((out, names))
+}
+
+/// Standard base64 (with padding).
+pub fn base64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        out.push(T[(n >> 18) as usize & 63] as char);
+        out.push(T[(n >> 12) as usize & 63] as char);
+        out.push(if chunk.len() > 1 {
+            T[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if chunk.len() > 2 {
+            T[n as usize & 63] as char
+        } else {
+            '='
+        });
+    }
+    out
+}
+
+/// Assembles the one classic script.
+pub fn global_script(
+    version: &str,
+    shim_body: &str,
+    names: &[String],
+    glue: &str,
+    wasm: &[u8],
+) -> String {
+    let mut s = String::with_capacity(glue.len() + shim_body.len() + wasm.len() * 4 / 3 + 4096);
+    let v = json_str(version);
+    let _ = writeln!(
+        s,
+        "/*! wsroute {version} (classic script): generated by `cargo xtask build`; do not edit. */"
+    );
+    s.push_str("(function () {\n\"use strict\";\n");
+    s.push_str("if (globalThis.wsroute && globalThis.wsroute.__loaded) return;\n");
+    s.push_str("const __wsroute_glue = (function () {\n");
+    s.push_str(shim_body);
+    if !shim_body.ends_with('\n') {
+        s.push('\n');
+    }
+    let _ = writeln!(s, ";\nreturn {{ {} }};\n}})();", names.join(", "));
+    s.push_str(glue);
+    if !glue.ends_with('\n') {
+        s.push('\n');
+    }
+    // atob + Uint8Array: works in windows and workers (no Buffer).
+    s.push_str(
+        "const __wsroute_bytes = (function (b64) {\n\
+         \x20 const bin = atob(b64);\n\
+         \x20 const out = new Uint8Array(bin.length);\n\
+         \x20 for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);\n\
+         \x20 return out;\n\
+         })(\"",
+    );
+    s.push_str(&base64(wasm));
+    s.push_str("\");\n");
+    s.push_str("wasm_bindgen.initSync({ module: __wsroute_bytes });\n");
+    s.push_str("const api = {};\n");
+    let list: Vec<String> = API_NAMES.iter().map(|n| json_str(n)).collect();
+    let _ = writeln!(
+        s,
+        "for (const name of [{}]) {{\n  if (typeof wasm_bindgen[name] === \"function\") api[name] = wasm_bindgen[name];\n}}",
+        list.join(", ")
+    );
+    let _ = writeln!(s, "api.version = {v};\napi.__loaded = true;");
+    s.push_str("globalThis.wsroute = api;\napi.install();\n})();\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foob"), "Zm9vYg==");
+        assert_eq!(base64(b"fooba"), "Zm9vYmE=");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64(&[0xff, 0xfe, 0x00]), "//4A");
+    }
+
+    #[test]
+    fn strips_exports() {
+        let src = "// c\nexport function a(x) {\n  return x;\n}\nexport async function b() {}\n\
+                   export class C {}\nexport const D = 1;\nexport function* g() {}\nconst e = 'export x';\n";
+        let (body, names) = strip_exports(src).unwrap();
+        assert_eq!(names, ["a", "b", "C", "D", "g"]);
+        assert!(!body.contains("export function"), "{body}");
+        assert!(body.contains("function a(x) {\n"));
+        assert!(body.contains("const e = 'export x';"));
+    }
+
+    #[test]
+    fn rejects_what_the_convention_forbids() {
+        assert!(strip_exports("import x from './y.js';\nexport const a = 1;\n").is_err());
+        assert!(strip_exports("const a = 1;\nexport { a };\n").is_err());
+        assert!(strip_exports("export default function () {}\n").is_err());
+        assert!(strip_exports("  export const a = 1;\n").is_err());
+        assert!(strip_exports("const a = 1;\n").is_err());
+    }
+
+    #[test]
+    fn script_shape() {
+        let s = global_script(
+            "1.2.3",
+            "function a() {}\n",
+            &["a".to_string()],
+            "let wasm_bindgen = {};\n",
+            b"\0asm",
+        );
+        assert!(s.contains(
+            "const __wsroute_glue = (function () {\nfunction a() {}\n;\nreturn { a };\n})();"
+        ));
+        assert!(s.contains("AGFzbQ=="));
+        assert!(s.contains("wasm_bindgen.initSync({ module: __wsroute_bytes });"));
+        assert!(s.contains("api.version = \"1.2.3\";"));
+        assert!(s.trim_end().ends_with("api.install();\n})();"));
+    }
+
+    #[test]
+    fn package_json_is_valid_shape() {
+        let p = package_json("0.1.0").unwrap();
+        assert!(p.contains("\"name\": \"wsroute\""));
+        assert!(p.contains("\"version\": \"0.1.0\""));
+        assert!(p.contains("\"./global\": \"./wsroute.global.js\""));
+    }
+}

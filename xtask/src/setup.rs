@@ -1,0 +1,302 @@
+//! `cargo xtask setup`: install what is missing, idempotently.
+
+use std::path::{Path, PathBuf};
+
+use crate::util::{self, Result, cargo_bin_dir, cmd, is_root, output, run, which};
+
+/// Debian packages and the files that show they are installed.
+const APT_FILES: &[(&str, &str)] = &[
+    ("/usr/bin/chromium", "chromium"),
+    ("/usr/bin/chromedriver", "chromium-driver"),
+    ("/usr/bin/firefox-esr", "firefox-esr"),
+    ("/usr/bin/wasm-opt", "binaryen"),
+];
+const APT_PACKAGES: &str = "chromium chromium-driver firefox-esr binaryen";
+
+fn say(what: &str, msg: &str) {
+    println!("setup: {what:<22} {msg}");
+}
+
+/// Runs every check, installing what is missing.
+pub fn setup() -> Result<()> {
+    let mut manual: Vec<String> = Vec::new();
+    wasm_target()?;
+    wasm_bindgen_cli()?;
+    apt_packages(&mut manual)?;
+    geckodriver()?;
+    node(&mut manual)?;
+    if !manual.is_empty() {
+        return Err(format!(
+            "setup: not running as root, so these must be installed by hand:\n    {}",
+            manual.join("\n    ")
+        ));
+    }
+    npm_packages()?;
+    println!("setup: done");
+    Ok(())
+}
+
+fn wasm_target() -> Result<()> {
+    let installed = output({
+        let mut c = cmd("rustup");
+        c.args(["target", "list", "--installed"]);
+        c
+    });
+    match installed {
+        Some(list) if list.lines().any(|l| l.trim() == "wasm32-unknown-unknown") => {
+            say("wasm32 target", "installed");
+            Ok(())
+        }
+        Some(_) => {
+            say("wasm32 target", "missing: installing");
+            let mut c = cmd("rustup");
+            c.args(["target", "add", "wasm32-unknown-unknown"]);
+            run(c)
+        }
+        None => {
+            // No rustup: check the sysroot directly.
+            let sysroot = output({
+                let mut c = cmd("rustc");
+                c.args(["--print", "sysroot"]);
+                c
+            })
+            .unwrap_or_default();
+            if Path::new(&sysroot)
+                .join("lib/rustlib/wasm32-unknown-unknown")
+                .is_dir()
+            {
+                say("wasm32 target", "installed (no rustup)");
+                Ok(())
+            } else {
+                Err("setup: the wasm32-unknown-unknown target is missing and rustup is not available".into())
+            }
+        }
+    }
+}
+
+/// The version printed by `<tool> --version`, e.g. `wasm-bindgen 0.2.130` -> `0.2.130`.
+fn tool_version(tool: &Path) -> Option<String> {
+    let out = output(cmd(tool).tap_arg("--version"))?;
+    out.split_whitespace().nth(1).map(str::to_string)
+}
+
+trait TapArg {
+    fn tap_arg(self, a: &str) -> Self;
+}
+impl TapArg for std::process::Command {
+    fn tap_arg(mut self, a: &str) -> Self {
+        self.arg(a);
+        self
+    }
+}
+
+/// `cargo install <krate>` with `--locked`, falling back to an unlocked install
+/// (a locked dependency version may be missing from the registry).
+fn cargo_install(krate: &str, version: Option<&str>) -> Result<()> {
+    let make = |locked: bool| {
+        let mut c = cmd("cargo");
+        c.args(["install", krate]);
+        if let Some(v) = version {
+            c.args(["--version", v]);
+        }
+        if locked {
+            c.arg("--locked");
+        }
+        c
+    };
+    match run(make(true)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            println!(
+                "setup: `--locked` install of {krate} failed ({e}); retrying without --locked"
+            );
+            run(make(false))
+        }
+    }
+}
+
+/// The `wasm-bindgen` binary to use: the first on PATH (cargo bin first).
+pub fn wasm_bindgen_path() -> PathBuf {
+    which("wasm-bindgen").unwrap_or_else(|| cargo_bin_dir().join("wasm-bindgen"))
+}
+
+fn wasm_bindgen_cli() -> Result<()> {
+    let want = util::pinned_wasm_bindgen()?;
+    let have = which("wasm-bindgen").and_then(|p| tool_version(&p));
+    let runner = which("wasm-bindgen-test-runner").and_then(|p| tool_version(&p));
+    if have.as_deref() == Some(want.as_str()) && runner.as_deref() == Some(want.as_str()) {
+        say("wasm-bindgen-cli", &format!("{want} installed"));
+        return Ok(());
+    }
+    say(
+        "wasm-bindgen-cli",
+        &format!(
+            "have {}, need {want}: cargo install (takes minutes)",
+            have.as_deref().unwrap_or("none")
+        ),
+    );
+    cargo_install("wasm-bindgen-cli", Some(&want))?;
+    let after = tool_version(&cargo_bin_dir().join("wasm-bindgen"));
+    if after.as_deref() != Some(want.as_str()) {
+        return Err(format!(
+            "setup: installed wasm-bindgen-cli but `wasm-bindgen --version` says {after:?}, want {want}"
+        ));
+    }
+    Ok(())
+}
+
+fn apt_packages(manual: &mut Vec<String>) -> Result<()> {
+    let missing: Vec<&str> = APT_FILES
+        .iter()
+        .filter(|(f, _)| !Path::new(f).exists())
+        .map(|(f, _)| *f)
+        .collect();
+    if missing.is_empty() {
+        say(
+            "browsers + wasm-opt",
+            "installed (chromium, chromedriver, firefox-esr, wasm-opt)",
+        );
+        return Ok(());
+    }
+    let cmdline = format!(
+        "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y {APT_PACKAGES}"
+    );
+    if !is_root() {
+        say(
+            "browsers + wasm-opt",
+            &format!("missing {}", missing.join(", ")),
+        );
+        manual.push(format!("sudo sh -c '{cmdline}'"));
+        return Ok(());
+    }
+    say(
+        "browsers + wasm-opt",
+        &format!("missing {}: apt-get install", missing.join(", ")),
+    );
+    let mut c = cmd("apt-get");
+    c.arg("update").env("DEBIAN_FRONTEND", "noninteractive");
+    run(c)?;
+    let mut c = cmd("apt-get");
+    c.args(["install", "-y"])
+        .args(APT_PACKAGES.split(' '))
+        .env("DEBIAN_FRONTEND", "noninteractive");
+    run(c)?;
+    if let Some((f, _)) = APT_FILES.iter().find(|(f, _)| !Path::new(f).exists()) {
+        return Err(format!(
+            "setup: apt-get install finished but {f} is still missing"
+        ));
+    }
+    Ok(())
+}
+
+/// The geckodriver to use (cargo bin first, then PATH).
+pub fn geckodriver_path() -> Option<PathBuf> {
+    which("geckodriver")
+}
+
+fn geckodriver() -> Result<()> {
+    if let Some(p) = geckodriver_path()
+        && tool_version(&p).is_some()
+    {
+        say("geckodriver", &format!("installed ({})", p.display()));
+        return Ok(());
+    }
+    say(
+        "geckodriver",
+        "missing: cargo install geckodriver (takes minutes)",
+    );
+    cargo_install("geckodriver", None)?;
+    if geckodriver_path().is_none() {
+        return Err("setup: installed geckodriver but cannot find it on PATH".into());
+    }
+    Ok(())
+}
+
+fn node(manual: &mut Vec<String>) -> Result<()> {
+    if which("node").is_some() && which("npm").is_some() {
+        let v = output(cmd("node").tap_arg("--version")).unwrap_or_default();
+        say("node + npm", &format!("installed ({v})"));
+        return Ok(());
+    }
+    let cmdline = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm";
+    if !is_root() {
+        say("node + npm", "missing");
+        manual.push(format!("sudo sh -c '{cmdline}'"));
+        return Ok(());
+    }
+    say("node + npm", "missing: apt-get install nodejs npm");
+    let mut c = cmd("apt-get");
+    c.arg("update").env("DEBIAN_FRONTEND", "noninteractive");
+    run(c)?;
+    let mut c = cmd("apt-get");
+    c.args(["install", "-y", "nodejs", "npm"])
+        .env("DEBIAN_FRONTEND", "noninteractive");
+    run(c)
+}
+
+/// The exact `playwright-core` version pinned in tests/e2e/package.json.
+fn pinned_playwright(e2e: &Path) -> Option<String> {
+    let pkg = std::fs::read_to_string(e2e.join("package.json")).ok()?;
+    json_string_after(&pkg, "\"playwright-core\"")
+}
+
+/// The first `"..."` string after `key` (enough for our package.json files).
+fn json_string_after(text: &str, key: &str) -> Option<String> {
+    let rest = &text[text.find(key)? + key.len()..];
+    let rest = rest.trim_start().strip_prefix(':')?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+fn npm_packages() -> Result<()> {
+    let e2e = util::repo_root().join("tests").join("e2e");
+    if !e2e.join("package.json").exists() {
+        say("e2e npm packages", "no tests/e2e/package.json: skipped");
+        return Ok(());
+    }
+    let want = pinned_playwright(&e2e);
+    let have = std::fs::read_to_string(e2e.join("node_modules/playwright-core/package.json"))
+        .ok()
+        .and_then(|p| json_string_after(&p, "\"version\""));
+    if have.is_some() && have == want {
+        say(
+            "e2e npm packages",
+            &format!("installed (playwright-core {})", have.unwrap_or_default()),
+        );
+        return Ok(());
+    }
+    let verb = if e2e.join("package-lock.json").exists() {
+        "ci"
+    } else {
+        "install"
+    };
+    say(
+        "e2e npm packages",
+        &format!(
+            "playwright-core {} wanted, {} found: npm {verb} (no browser download)",
+            want.as_deref().unwrap_or("?"),
+            have.as_deref().unwrap_or("none")
+        ),
+    );
+    let mut c = cmd("npm");
+    c.args([verb, "--no-audit", "--no-fund"])
+        .current_dir(&e2e)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    run(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_lookup() {
+        let p = r#"{ "devDependencies": { "playwright-core" : "1.2.3" }, "version": "9" }"#;
+        assert_eq!(
+            json_string_after(p, "\"playwright-core\"").as_deref(),
+            Some("1.2.3")
+        );
+        assert_eq!(json_string_after(p, "\"version\"").as_deref(), Some("9"));
+        assert_eq!(json_string_after(p, "\"nope\""), None);
+    }
+}
