@@ -1,1 +1,769 @@
-//! core (work in progress)
+//! The sans-IO heart of wsroute: one routed socket as a plain state machine.
+//!
+//! A routed socket has a *page side* (the `WebSocket` object the page holds), a
+//! *route* (the handler's `WebSocketRoute`) and, after `connectToServer()`, a
+//! *server side* (a real socket). [`Socket`] owns every rule about ordering,
+//! forwarding, closing and `bufferedAmount`; it never touches the browser.
+//! The edge feeds it inputs (page calls, route calls, real-socket events) and
+//! executes the [`Effect`]s it asks for, in order.
+//!
+//! Events the page sees are *tasks*: an input never dispatches anything to the
+//! page directly. It queues a task and asks the edge for a
+//! [`Effect::ScheduleTask`]; when that task runs ([`Socket::run_task`]) the
+//! page-visible state changes and the dispatch effects come out together, so a
+//! page that reads `readyState` between tasks sees exactly what native shows.
+//!
+//! Pass-through sockets (no route matched) do not use this machine: they are a
+//! thin wrapper over a native socket.
+
+use std::collections::VecDeque;
+use std::fmt;
+
+/// A WebSocket message: text or binary.
+///
+/// Text is always valid Unicode: a JavaScript string with lone surrogates is
+/// converted (each becomes U+FFFD) before it gets here, as `WebSocket.send()`
+/// does.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Message {
+    /// A text frame.
+    Text(String),
+    /// A binary frame.
+    Binary(Vec<u8>),
+}
+
+impl Message {
+    /// The text, if this is a text message.
+    ///
+    /// ```
+    /// use wsroute::Message;
+    /// assert_eq!(Message::from("ping").text(), Some("ping"));
+    /// assert_eq!(Message::from(vec![1u8]).text(), None);
+    /// ```
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Message::Text(s) => Some(s),
+            Message::Binary(_) => None,
+        }
+    }
+
+    /// The bytes, if this is a binary message.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Message::Text(_) => None,
+            Message::Binary(b) => Some(b),
+        }
+    }
+}
+
+impl From<&str> for Message {
+    fn from(s: &str) -> Self {
+        Message::Text(s.to_owned())
+    }
+}
+
+impl From<String> for Message {
+    fn from(s: String) -> Self {
+        Message::Text(s)
+    }
+}
+
+impl From<Vec<u8>> for Message {
+    fn from(b: Vec<u8>) -> Self {
+        Message::Binary(b)
+    }
+}
+
+impl From<&[u8]> for Message {
+    fn from(b: &[u8]) -> Self {
+        Message::Binary(b.to_vec())
+    }
+}
+
+/// What the state machine needs to know about a message it carries.
+///
+/// The edge carries JavaScript values (no copy into wasm memory); tests and
+/// the Rust API carry [`Message`].
+pub trait Payload {
+    /// Bytes this message adds to `bufferedAmount`: UTF-8 length for text,
+    /// byte length for binary.
+    fn byte_len(&self) -> u64;
+}
+
+impl Payload for Message {
+    fn byte_len(&self) -> u64 {
+        match self {
+            Message::Text(s) => s.len() as u64,
+            Message::Binary(b) => b.len() as u64,
+        }
+    }
+}
+
+/// The `readyState` of the page's socket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u16)]
+pub enum ReadyState {
+    /// `WebSocket.CONNECTING` (0).
+    Connecting = 0,
+    /// `WebSocket.OPEN` (1).
+    Open = 1,
+    /// `WebSocket.CLOSING` (2).
+    Closing = 2,
+    /// `WebSocket.CLOSED` (3).
+    Closed = 3,
+}
+
+/// Which side of a route an input or a callback concerns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Side {
+    /// The page's socket (the `WebSocketRoute` the handler receives).
+    Page,
+    /// The real server (the `WebSocketRoute` `connectToServer()` returns).
+    Server,
+}
+
+/// Which handler a route registered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HandlerKind {
+    /// `onMessage`.
+    Message,
+    /// `onClose`.
+    Close,
+}
+
+/// A close code that means "no status code" (RFC 6455 §7.4.1).
+pub const NO_STATUS: u16 = 1005;
+/// A close code that means "closed abnormally, no close frame" (RFC 6455 §7.4.1).
+pub const ABNORMAL: u16 = 1006;
+
+/// Something the edge must do, in the order given.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Effect<P> {
+    /// Queue one task; when it runs, call [`Socket::run_task`].
+    ScheduleTask,
+    /// Run the route handler with the page-side route. Report how it ended
+    /// with [`Socket::handler_returned`] or [`Socket::handler_failed`].
+    RunHandler,
+    /// Fire `open` at the page socket (its state is already OPEN).
+    DispatchOpen,
+    /// Fire `message` at the page socket.
+    DispatchMessage(P),
+    /// Fire `error` at the page socket (its state is already CLOSED); a
+    /// [`Effect::DispatchClose`] always follows.
+    DispatchError,
+    /// Fire `close` at the page socket (its state is already CLOSED).
+    DispatchClose {
+        /// `CloseEvent.code`.
+        code: u16,
+        /// `CloseEvent.reason`.
+        reason: String,
+        /// `CloseEvent.wasClean`.
+        was_clean: bool,
+    },
+    /// Call the route's `onMessage` handler on `side`.
+    CallOnMessage {
+        /// Which side's handler.
+        side: Side,
+        /// The message.
+        message: P,
+    },
+    /// Call the route's `onClose` handler on `side`.
+    CallOnClose {
+        /// Which side's handler.
+        side: Side,
+        /// The close code, `None` when none was given.
+        code: Option<u16>,
+        /// The close reason, `None` when no code was given.
+        reason: Option<String>,
+    },
+    /// Create the real socket with the page's URL and protocols.
+    OpenServer,
+    /// Send a message on the real socket (it is open).
+    SendToServer(P),
+    /// Start closing the real socket.
+    CloseServer {
+        /// Close code to send, if any.
+        code: Option<u16>,
+        /// Close reason to send, if any.
+        reason: Option<String>,
+    },
+    /// Both sides are finished: the edge may drop its callbacks.
+    Finished,
+}
+
+/// Why an input was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CoreError {
+    /// `send()` while the page socket is CONNECTING (`InvalidStateError`).
+    StillConnecting,
+    /// `connectToServer()` was already called for this route.
+    AlreadyConnected,
+}
+
+impl fmt::Display for CoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CoreError::StillConnecting => f.write_str("Still in CONNECTING state."),
+            CoreError::AlreadyConnected => f.write_str("Already connected to the server"),
+        }
+    }
+}
+
+impl std::error::Error for CoreError {}
+
+/// A task the page will observe, queued in order.
+#[derive(Debug)]
+enum Task<P> {
+    RunHandler,
+    Open,
+    ToPage(P),
+    FromPage(P),
+    PageClosed {
+        code: Option<u16>,
+        reason: Option<String>,
+    },
+    Close {
+        code: u16,
+        reason: String,
+        was_clean: bool,
+    },
+    Fail,
+}
+
+/// A page `send()` waiting for its bytes (a Blob being read) or for earlier
+/// sends to be ready.
+#[derive(Debug)]
+enum Outgoing<P> {
+    Ready(P),
+    Pending { ticket: u64 },
+}
+
+/// The real socket's state, as far as the route is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Server {
+    /// `connectToServer()` not called: mock mode.
+    None,
+    Connecting,
+    Open,
+    Closing,
+    Closed,
+}
+
+/// One routed socket: page side, route and (optionally) server side.
+#[derive(Debug)]
+pub struct Socket<P> {
+    ready_state: ReadyState,
+    buffered_amount: u64,
+    protocol: String,
+    extensions: String,
+    requested_protocols: Vec<String>,
+    tasks: VecDeque<Task<P>>,
+    outbox: VecDeque<Outgoing<P>>,
+    effects: VecDeque<Effect<P>>,
+    /// An `Open` task was queued (or ran): the page gets `open` at most once.
+    open_queued: bool,
+    /// A `Close` or `Fail` task was queued: nothing else reaches the page.
+    terminal_queued: bool,
+    handler_running: bool,
+    handlers: [bool; 4],
+    server: Server,
+    /// Route -> server messages before the real socket opened.
+    to_server: VecDeque<P>,
+    /// Route -> page messages in connected mode before the page opened.
+    held_for_page: VecDeque<P>,
+    server_protocol: String,
+    server_extensions: String,
+    finished: bool,
+}
+
+fn handler_index(side: Side, kind: HandlerKind) -> usize {
+    match (side, kind) {
+        (Side::Page, HandlerKind::Message) => 0,
+        (Side::Page, HandlerKind::Close) => 1,
+        (Side::Server, HandlerKind::Message) => 2,
+        (Side::Server, HandlerKind::Close) => 3,
+    }
+}
+
+impl<P: Payload> Socket<P> {
+    /// A new routed socket, CONNECTING, whose handler will run in the first task.
+    ///
+    /// ```
+    /// use wsroute::core::{Effect, Socket};
+    /// use wsroute::Message;
+    /// let mut s: Socket<Message> = Socket::new(vec!["chat".into()]);
+    /// assert_eq!(s.poll_effect(), Some(Effect::ScheduleTask));
+    /// s.run_task();
+    /// assert_eq!(s.poll_effect(), Some(Effect::RunHandler));
+    /// ```
+    pub fn new(requested_protocols: Vec<String>) -> Self {
+        let mut s = Socket {
+            ready_state: ReadyState::Connecting,
+            buffered_amount: 0,
+            protocol: String::new(),
+            extensions: String::new(),
+            requested_protocols,
+            tasks: VecDeque::new(),
+            outbox: VecDeque::new(),
+            effects: VecDeque::new(),
+            open_queued: false,
+            terminal_queued: false,
+            handler_running: false,
+            handlers: [false; 4],
+            server: Server::None,
+            to_server: VecDeque::new(),
+            held_for_page: VecDeque::new(),
+            server_protocol: String::new(),
+            server_extensions: String::new(),
+            finished: false,
+        };
+        s.queue(Task::RunHandler);
+        s
+    }
+
+    // ---- page-visible state -------------------------------------------------
+
+    /// `WebSocket.readyState`.
+    pub fn ready_state(&self) -> ReadyState {
+        self.ready_state
+    }
+
+    /// `WebSocket.bufferedAmount`.
+    pub fn buffered_amount(&self) -> u64 {
+        self.buffered_amount
+    }
+
+    /// `WebSocket.protocol`.
+    pub fn protocol(&self) -> &str {
+        &self.protocol
+    }
+
+    /// `WebSocket.extensions`.
+    pub fn extensions(&self) -> &str {
+        &self.extensions
+    }
+
+    /// The subprotocols the page asked for.
+    pub fn requested_protocols(&self) -> &[String] {
+        &self.requested_protocols
+    }
+
+    /// Whether `connectToServer()` was called.
+    pub fn is_connected(&self) -> bool {
+        self.server != Server::None
+    }
+
+    /// Whether the route registered `kind` on `side`.
+    pub fn has_handler(&self, side: Side, kind: HandlerKind) -> bool {
+        self.handlers
+            .get(handler_index(side, kind))
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// The next effect to execute, if any. Effects come out in the order they
+    /// were produced, whoever drains them (re-entrant calls included).
+    pub fn poll_effect(&mut self) -> Option<Effect<P>> {
+        self.effects.pop_front()
+    }
+
+    /// Whether there are tasks waiting to run.
+    pub fn has_pending_tasks(&self) -> bool {
+        !self.tasks.is_empty()
+    }
+
+    fn queue(&mut self, task: Task<P>) {
+        self.tasks.push_back(task);
+        self.effects.push_back(Effect::ScheduleTask);
+    }
+
+    fn emit(&mut self, effect: Effect<P>) {
+        self.effects.push_back(effect);
+    }
+
+    // ---- inputs from the page ------------------------------------------------
+
+    /// The page called `send()` with a message whose bytes are known now.
+    pub fn page_send(&mut self, payload: P) -> Result<(), CoreError> {
+        let size = payload.byte_len();
+        self.page_enqueue(Outgoing::Ready(payload), size)
+    }
+
+    /// The page called `send(blob)`: `size` bytes arrive later through
+    /// [`Socket::page_blob_read`] with the same `ticket`. Later sends wait.
+    pub fn page_send_pending(&mut self, ticket: u64, size: u64) -> Result<(), CoreError> {
+        self.page_enqueue(Outgoing::Pending { ticket }, size)
+    }
+
+    fn page_enqueue(&mut self, item: Outgoing<P>, size: u64) -> Result<(), CoreError> {
+        match self.ready_state {
+            ReadyState::Connecting => Err(CoreError::StillConnecting),
+            // After the closing handshake started nothing is transmitted, but
+            // the amount still grows (WHATWG WebSockets, send() step 3).
+            ReadyState::Closing | ReadyState::Closed => {
+                self.buffered_amount = self.buffered_amount.saturating_add(size);
+                Ok(())
+            }
+            ReadyState::Open => {
+                self.buffered_amount = self.buffered_amount.saturating_add(size);
+                self.outbox.push_back(item);
+                self.drain_outbox();
+                Ok(())
+            }
+        }
+    }
+
+    /// The bytes of a pending Blob send arrived.
+    pub fn page_blob_read(&mut self, ticket: u64, payload: P) {
+        for item in self.outbox.iter_mut() {
+            if matches!(item, Outgoing::Pending { ticket: t, .. } if *t == ticket) {
+                *item = Outgoing::Ready(payload);
+                break;
+            }
+        }
+        self.drain_outbox();
+    }
+
+    /// Reading a pending Blob failed: the page socket fails, as native does.
+    pub fn page_blob_failed(&mut self, ticket: u64) {
+        self.outbox
+            .retain(|i| !matches!(i, Outgoing::Pending { ticket: t, .. } if *t == ticket));
+        self.fail_page();
+        self.close_server(None, None);
+    }
+
+    fn drain_outbox(&mut self) {
+        while matches!(self.outbox.front(), Some(Outgoing::Ready(_))) {
+            if let Some(Outgoing::Ready(p)) = self.outbox.pop_front() {
+                self.queue(Task::FromPage(p));
+            }
+        }
+    }
+
+    /// The page called `close(code, reason)` (arguments already validated).
+    pub fn page_close(&mut self, code: Option<u16>, reason: Option<String>) {
+        match self.ready_state {
+            ReadyState::Closing | ReadyState::Closed => {}
+            ReadyState::Connecting => {
+                // Fail the connection: error + close 1006 later, no open.
+                self.ready_state = ReadyState::Closing;
+                self.fail_page();
+                self.close_server(None, None);
+            }
+            ReadyState::Open => {
+                self.ready_state = ReadyState::Closing;
+                if !self.terminal_queued {
+                    self.queue(Task::PageClosed { code, reason });
+                }
+            }
+        }
+    }
+
+    // ---- inputs from the route ----------------------------------------------
+
+    /// The route handler returned (or its promise resolved).
+    pub fn handler_returned(&mut self) {
+        self.handler_running = false;
+        if self.server == Server::None {
+            self.open_page_in_mock_mode();
+        }
+    }
+
+    /// The route handler threw (or its promise rejected): the socket fails.
+    pub fn handler_failed(&mut self) {
+        self.handler_running = false;
+        self.fail_page();
+        self.close_server(None, None);
+    }
+
+    /// Whether the route handler is still running (its promise pending).
+    pub fn handler_running(&self) -> bool {
+        self.handler_running
+    }
+
+    /// The route set (or replaced) a handler.
+    pub fn set_handler(&mut self, side: Side, kind: HandlerKind) {
+        if let Some(h) = self.handlers.get_mut(handler_index(side, kind)) {
+            *h = true;
+        }
+    }
+
+    /// The route called `connectToServer()`. On success the edge gets
+    /// [`Effect::OpenServer`].
+    pub fn connect_to_server(&mut self) -> Result<(), CoreError> {
+        if self.server != Server::None {
+            return Err(CoreError::AlreadyConnected);
+        }
+        if self.terminal_queued || self.ready_state >= ReadyState::Closing {
+            // The page socket is gone; a real connection would be orphaned.
+            self.server = Server::Closed;
+            return Ok(());
+        }
+        self.server = Server::Connecting;
+        self.emit(Effect::OpenServer);
+        Ok(())
+    }
+
+    /// The route called `send()` on `side`.
+    pub fn route_send(&mut self, side: Side, payload: P) {
+        match side {
+            Side::Page => self.deliver_to_page(payload),
+            Side::Server => self.send_to_server(payload),
+        }
+    }
+
+    /// The route called `close({code, reason})` on `side`.
+    pub fn route_close(&mut self, side: Side, code: Option<u16>, reason: Option<String>) {
+        let code = code.filter(|c| *c != NO_STATUS);
+        match side {
+            Side::Server => self.close_server(code, reason),
+            Side::Page => {
+                if self.terminal_queued || self.ready_state == ReadyState::Closed {
+                    return;
+                }
+                if code == Some(ABNORMAL) {
+                    self.fail_page();
+                } else {
+                    if !self.open_queued {
+                        self.queue_open();
+                    }
+                    let reason = reason.unwrap_or_default();
+                    self.queue_close(code.unwrap_or(NO_STATUS), reason.clone(), true);
+                    if !self.has_handler(Side::Page, HandlerKind::Close) {
+                        // Default wiring: the page closed, so close the server
+                        // with the same code and reason.
+                        self.close_server(code, code.map(|_| reason));
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- inputs from the real socket ----------------------------------------
+
+    /// The real socket opened.
+    pub fn server_opened(&mut self, protocol: String, extensions: String) {
+        if self.server != Server::Connecting {
+            return;
+        }
+        self.server = Server::Open;
+        while let Some(p) = self.to_server.pop_front() {
+            self.emit(Effect::SendToServer(p));
+        }
+        self.server_protocol = protocol;
+        self.server_extensions = extensions;
+        if !self.open_queued && !self.terminal_queued {
+            self.queue_open();
+        }
+        while let Some(p) = self.held_for_page.pop_front() {
+            self.deliver_to_page(p);
+        }
+    }
+
+    /// The real socket received a message.
+    pub fn server_message(&mut self, payload: P) {
+        if !matches!(self.server, Server::Open | Server::Closing) {
+            return;
+        }
+        if self.has_handler(Side::Server, HandlerKind::Message) {
+            self.emit(Effect::CallOnMessage {
+                side: Side::Server,
+                message: payload,
+            });
+        } else {
+            self.deliver_to_page(payload);
+        }
+    }
+
+    /// The real socket closed. `failed` is true when it failed (an `error`
+    /// event came first: refused, rejected handshake, bad frame, dropped).
+    pub fn server_closed(&mut self, code: u16, reason: String, was_clean: bool, failed: bool) {
+        if matches!(self.server, Server::None | Server::Closed) {
+            return;
+        }
+        self.server = Server::Closed;
+        self.to_server.clear();
+        let failed = failed || code == ABNORMAL;
+        if self.has_handler(Side::Server, HandlerKind::Close) {
+            let (code, reason) = if code == NO_STATUS {
+                (None, None)
+            } else {
+                (Some(code), Some(reason))
+            };
+            self.emit(Effect::CallOnClose {
+                side: Side::Server,
+                code,
+                reason,
+            });
+        } else if failed || self.ready_state == ReadyState::Connecting {
+            self.held_for_page.clear();
+            self.fail_page();
+        } else if !self.terminal_queued && self.ready_state != ReadyState::Closed {
+            self.queue_close(code, reason, was_clean);
+        }
+        self.check_finished();
+    }
+
+    // ---- tasks ---------------------------------------------------------------
+
+    /// Run the oldest queued task. The edge calls this once per
+    /// [`Effect::ScheduleTask`] it executed, in order.
+    pub fn run_task(&mut self) {
+        let Some(task) = self.tasks.pop_front() else {
+            return;
+        };
+        match task {
+            Task::RunHandler => {
+                self.handler_running = true;
+                self.emit(Effect::RunHandler);
+            }
+            Task::Open => {
+                if self.ready_state == ReadyState::Connecting {
+                    self.ready_state = ReadyState::Open;
+                    if self.server == Server::None {
+                        // A mock "server" accepts the first subprotocol asked for.
+                        self.protocol = self.requested_protocols.first().cloned().unwrap_or_default();
+                    } else {
+                        self.protocol = std::mem::take(&mut self.server_protocol);
+                        self.extensions = std::mem::take(&mut self.server_extensions);
+                    }
+                    self.emit(Effect::DispatchOpen);
+                }
+            }
+            Task::ToPage(p) => {
+                if self.ready_state == ReadyState::Open {
+                    self.emit(Effect::DispatchMessage(p));
+                }
+            }
+            Task::FromPage(p) => {
+                self.buffered_amount = self.buffered_amount.saturating_sub(p.byte_len());
+                if self.has_handler(Side::Page, HandlerKind::Message) {
+                    self.emit(Effect::CallOnMessage {
+                        side: Side::Page,
+                        message: p,
+                    });
+                } else {
+                    self.send_to_server(p);
+                }
+            }
+            Task::PageClosed { code, reason } => {
+                if self.has_handler(Side::Page, HandlerKind::Close) {
+                    // The route decides; the page stays CLOSING until it closes it.
+                    self.emit(Effect::CallOnClose {
+                        side: Side::Page,
+                        code,
+                        reason,
+                    });
+                } else if matches!(self.server, Server::Connecting | Server::Open) {
+                    // Completes when the real socket reports its close.
+                    self.close_server(code, reason);
+                } else {
+                    self.queue_close(code.unwrap_or(NO_STATUS), reason.unwrap_or_default(), true);
+                }
+            }
+            Task::Close {
+                code,
+                reason,
+                was_clean,
+            } => {
+                self.ready_state = ReadyState::Closed;
+                self.emit(Effect::DispatchClose {
+                    code,
+                    reason,
+                    was_clean,
+                });
+                self.check_finished();
+            }
+            Task::Fail => {
+                self.ready_state = ReadyState::Closed;
+                self.emit(Effect::DispatchError);
+                self.emit(Effect::DispatchClose {
+                    code: ABNORMAL,
+                    reason: String::new(),
+                    was_clean: false,
+                });
+                self.check_finished();
+            }
+        }
+    }
+
+    // ---- internals -----------------------------------------------------------
+
+    fn queue_open(&mut self) {
+        self.open_queued = true;
+        self.queue(Task::Open);
+    }
+
+    fn queue_close(&mut self, code: u16, reason: String, was_clean: bool) {
+        if self.terminal_queued {
+            return;
+        }
+        self.terminal_queued = true;
+        self.queue(Task::Close {
+            code,
+            reason,
+            was_clean,
+        });
+    }
+
+    fn fail_page(&mut self) {
+        if self.terminal_queued || self.ready_state == ReadyState::Closed {
+            return;
+        }
+        self.terminal_queued = true;
+        self.queue(Task::Fail);
+    }
+
+    fn open_page_in_mock_mode(&mut self) {
+        if !self.open_queued && !self.terminal_queued && self.ready_state == ReadyState::Connecting
+        {
+            self.queue_open();
+        }
+    }
+
+    fn deliver_to_page(&mut self, payload: P) {
+        if self.terminal_queued || self.ready_state >= ReadyState::Closing {
+            return;
+        }
+        if !self.open_queued {
+            if self.server == Server::None {
+                // A server can only send after the handshake: open first.
+                self.queue_open();
+            } else {
+                self.held_for_page.push_back(payload);
+                return;
+            }
+        }
+        self.queue(Task::ToPage(payload));
+    }
+
+    fn send_to_server(&mut self, payload: P) {
+        match self.server {
+            Server::Connecting => self.to_server.push_back(payload),
+            Server::Open => self.emit(Effect::SendToServer(payload)),
+            Server::None | Server::Closing | Server::Closed => {}
+        }
+    }
+
+    fn close_server(&mut self, code: Option<u16>, reason: Option<String>) {
+        if matches!(self.server, Server::Connecting | Server::Open) {
+            self.server = Server::Closing;
+            self.emit(Effect::CloseServer { code, reason });
+        }
+    }
+
+    fn check_finished(&mut self) {
+        if !self.finished
+            && self.ready_state == ReadyState::Closed
+            && matches!(self.server, Server::None | Server::Closed)
+        {
+            self.finished = true;
+            self.emit(Effect::Finished);
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "core_tests.rs"]
+mod tests;
