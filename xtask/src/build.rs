@@ -182,9 +182,12 @@ fn append(p: &Path, s: &str) -> Result<()> {
     write(p, &text)
 }
 
-/// Runs `wasm-opt -Oz` in place; on failure warns and keeps the input.
+/// Runs `wasm-opt -Oz` in place; on failure (or when the output's exports
+/// differ from the input's, see [`crate::wasm`]) warns and keeps the input.
 fn wasm_opt(wasm: &Path) {
-    let Some(opt) = which("wasm-opt") else {
+    // binaryen from npm (xtask/tools) first: Debian 12's wasm-opt 108 breaks
+    // wasm-bindgen 0.2.130 output (caught by the export check below).
+    let Some(opt) = crate::setup::npm_wasm_opt().or_else(|| which("wasm-opt")) else {
         println!(
             "build: WARNING: wasm-opt not found; keeping the unoptimised {}",
             wasm.display()
@@ -198,10 +201,16 @@ fn wasm_opt(wasm: &Path) {
         .arg(wasm)
         .arg("-o")
         .arg(&tmp);
-    let before = std::fs::metadata(wasm).map(|m| m.len()).unwrap_or(0);
-    match run(c).and_then(|()| std::fs::rename(&tmp, wasm).map_err(|e| e.to_string())) {
-        Ok(()) => {
-            let after = std::fs::metadata(wasm).map(|m| m.len()).unwrap_or(0);
+    let result = run(c).and_then(|()| {
+        let before = std::fs::read(wasm).map_err(|e| e.to_string())?;
+        let after = std::fs::read(&tmp).map_err(|e| e.to_string())?;
+        crate::wasm::same_exports(&before, &after)
+            .map_err(|e| format!("its output is broken: {e}"))?;
+        std::fs::rename(&tmp, wasm).map_err(|e| e.to_string())?;
+        Ok((before.len(), after.len()))
+    });
+    match result {
+        Ok((before, after)) => {
             println!(
                 "build: wasm-opt {}: {before} -> {after} bytes",
                 wasm.display()

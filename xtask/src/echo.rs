@@ -118,6 +118,7 @@ fn config() -> WebSocketConfig {
         .max_frame_size(Some(MAX_MESSAGE))
 }
 
+#[allow(clippy::result_large_err)] // the callback's signature is tungstenite's
 fn handle_connection(stream: TcpStream) {
     let _ = stream.set_nodelay(true);
     // A handshake that never completes must not pin a thread forever.
@@ -192,6 +193,9 @@ fn handle_connection(stream: TcpStream) {
             }
         }
         Mode::BadFrame => {
+            // Let the browser see the handshake complete (and fire `open`)
+            // before the bad frame, so the event sequence is deterministic.
+            thread::sleep(Duration::from_millis(100));
             let s = ws.get_mut();
             // FIN + reserved opcode 0x3, unmasked, empty payload.
             let _ = s.write_all(&[0x83, 0x00]);
@@ -207,6 +211,7 @@ fn handle_connection(stream: TcpStream) {
             }
         }
         Mode::Drop => {
+            thread::sleep(Duration::from_millis(100));
             let _ = ws.get_mut().shutdown(Shutdown::Both);
         }
     }
@@ -364,16 +369,13 @@ mod tests {
             reason: "bye now".into(),
         }))
         .unwrap();
-        loop {
-            match ws.read() {
-                Ok(Message::Close(Some(f))) => {
-                    assert_eq!(u16::from(f.code), 4001);
-                    assert_eq!(f.reason.as_str(), "bye now");
-                    break;
-                }
-                Ok(m) => panic!("unexpected {m:?}"),
-                Err(e) => panic!("no close reply: {e}"),
+        match ws.read() {
+            Ok(Message::Close(Some(f))) => {
+                assert_eq!(u16::from(f.code), 4001);
+                assert_eq!(f.reason.as_str(), "bye now");
             }
+            Ok(m) => panic!("unexpected {m:?}"),
+            Err(e) => panic!("no close reply: {e}"),
         }
     }
 

@@ -6,6 +6,7 @@ mod http;
 mod setup;
 mod test;
 mod util;
+mod wasm;
 
 use std::time::{Duration, Instant};
 

@@ -31,6 +31,7 @@ pub fn setup() -> Result<()> {
             manual.join("\n    ")
         ));
     }
+    npm_tools()?;
     npm_packages()?;
     println!("setup: done");
     Ok(())
@@ -246,6 +247,45 @@ fn json_string_after(text: &str, key: &str) -> Option<String> {
     let rest = rest.trim_start().strip_prefix(':')?.trim_start();
     let rest = rest.strip_prefix('"')?;
     Some(rest[..rest.find('"')?].to_string())
+}
+
+/// `xtask/tools/node_modules/.bin/wasm-opt` (binaryen from npm), when installed.
+pub fn npm_wasm_opt() -> Option<PathBuf> {
+    let p = util::repo_root().join("xtask/tools/node_modules/.bin/wasm-opt");
+    p.exists().then_some(p)
+}
+
+/// Installs xtask/tools (a current binaryen: Debian 12's wasm-opt 108 writes
+/// wasm-bindgen 0.2.130's externref table export wrongly).
+fn npm_tools() -> Result<()> {
+    let dir = util::repo_root().join("xtask").join("tools");
+    if !dir.join("package.json").exists() {
+        return Ok(());
+    }
+    let want = std::fs::read_to_string(dir.join("package.json"))
+        .ok()
+        .and_then(|p| json_string_after(&p, "\"binaryen\""));
+    let have = std::fs::read_to_string(dir.join("node_modules/binaryen/package.json"))
+        .ok()
+        .and_then(|p| json_string_after(&p, "\"version\""));
+    if have.is_some() && have == want && npm_wasm_opt().is_some() {
+        say(
+            "wasm-opt (npm)",
+            &format!("installed (binaryen {})", have.unwrap_or_default()),
+        );
+        return Ok(());
+    }
+    say(
+        "wasm-opt (npm)",
+        &format!(
+            "binaryen {} wanted, {} found: npm ci in xtask/tools",
+            want.as_deref().unwrap_or("?"),
+            have.as_deref().unwrap_or("none")
+        ),
+    );
+    let mut c = cmd("npm");
+    c.args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir);
+    run(c)
 }
 
 fn npm_packages() -> Result<()> {

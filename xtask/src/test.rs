@@ -169,8 +169,11 @@ pub fn check_wasm_output(
 ) -> std::result::Result<u64, Vec<String>> {
     let mut sections: Vec<(String, Vec<&str>)> = Vec::new();
     for line in out.lines() {
-        let t = line.trim_start();
-        if let Some(what) = t.strip_prefix("Running ") {
+        let t = line.trim();
+        // cargo's indented `     Running tests/a.rs (target/.../a-HASH.wasm)`, not the
+        // runner's own `Running headless tests in Chrome on ...`.
+        let cargo_line = line.starts_with(' ') && t.ends_with(')');
+        if let Some(what) = t.strip_prefix("Running ").filter(|_| cargo_line) {
             sections.push((what.to_string(), Vec::new()));
         } else if let Some((_, lines)) = sections.last_mut() {
             lines.push(line);
@@ -646,6 +649,7 @@ mod tests {
     const GOOD: &str = "   Compiling wsroute\n     Running tests/a.rs (target/wasm32-unknown-unknown/debug/deps/a-1.wasm)\n\
         running 2 tests\n\ntest result: ok. 2 passed; 0 failed; 0 ignored; 0 filtered out; finished in 0.1s\n\
         \x20    Running tests/b.rs (target/wasm32-unknown-unknown/debug/deps/b-1.wasm)\n\
+        Running headless tests in Chrome on `http://127.0.0.1:35169/`\n\
         test result: ok. 3 passed; 0 failed; 0 ignored; 0 filtered out; finished in 0.1s\n";
 
     #[test]

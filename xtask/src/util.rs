@@ -66,6 +66,9 @@ pub fn is_root() -> bool {
 pub fn show(cmd: &Command) -> String {
     let mut s = String::new();
     for (k, v) in cmd.get_envs() {
+        if k == "PATH" {
+            continue; // always the cargo-bin-first PATH; too long to be useful
+        }
         if let Some(v) = v {
             s.push_str(&format!("{}={} ", k.to_string_lossy(), v.to_string_lossy()));
         }
