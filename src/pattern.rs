@@ -39,6 +39,15 @@
 //!
 //! Globs starting with `*` are not resolved: `**/ws` matches any scheme and host.
 //!
+//! # Differences from Playwright
+//!
+//! Matching is the same as Playwright's `globToRegexPattern` (checked against it on random
+//! globs), except where Playwright builds an invalid or surprising regex: an unmatched `{` or
+//! `}` is literal here (Playwright throws a `SyntaxError` when it matches), and groups nest
+//! (`{a,{b,c},d}`; in Playwright the first `}` ends the group). Like Playwright's
+//! `resolveGlobBase`, a glob not starting with `*` reads `\\?` as `?`, and `about:`, `data:`,
+//! `chrome:`, `edge:` and `file:` globs are never resolved.
+//!
 //! # Matching
 //!
 //! The glob is compiled to a small automaton that is run over the URL keeping every live
