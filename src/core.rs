@@ -216,7 +216,10 @@ impl std::error::Error for CoreError {}
 #[derive(Debug)]
 enum Task<P> {
     RunHandler,
-    Open,
+    Open {
+        protocol: String,
+        extensions: String,
+    },
     ToPage(P),
     FromPage(P),
     PageClosed {
@@ -236,7 +239,15 @@ enum Task<P> {
 #[derive(Debug)]
 enum Outgoing<P> {
     Ready(P),
-    Pending { ticket: u64 },
+    Pending {
+        ticket: u64,
+    },
+    /// The page's `close()`: the closing handshake starts after every earlier
+    /// send went out, as a browser queues the close frame behind them.
+    Close {
+        code: Option<u16>,
+        reason: Option<String>,
+    },
 }
 
 /// The real socket's state, as far as the route is concerned.
@@ -434,9 +445,15 @@ impl<P: Payload> Socket<P> {
     }
 
     fn drain_outbox(&mut self) {
-        while matches!(self.outbox.front(), Some(Outgoing::Ready(_))) {
-            if let Some(Outgoing::Ready(p)) = self.outbox.pop_front() {
-                self.queue(Task::FromPage(p));
+        while !matches!(self.outbox.front(), None | Some(Outgoing::Pending { .. })) {
+            match self.outbox.pop_front() {
+                Some(Outgoing::Ready(p)) => self.queue(Task::FromPage(p)),
+                Some(Outgoing::Close { code, reason }) => {
+                    if !self.terminal_queued {
+                        self.queue(Task::PageClosed { code, reason });
+                    }
+                }
+                Some(Outgoing::Pending { .. }) | None => {}
             }
         }
     }
@@ -453,9 +470,8 @@ impl<P: Payload> Socket<P> {
             }
             ReadyState::Open => {
                 self.ready_state = ReadyState::Closing;
-                if !self.terminal_queued {
-                    self.queue(Task::PageClosed { code, reason });
-                }
+                self.outbox.push_back(Outgoing::Close { code, reason });
+                self.drain_outbox();
             }
         }
     }
@@ -522,19 +538,20 @@ impl<P: Payload> Socket<P> {
                 if self.terminal_queued || self.ready_state == ReadyState::Closed {
                     return;
                 }
+                let reason = reason.unwrap_or_default();
                 if code == Some(ABNORMAL) {
                     self.fail_page();
                 } else {
                     if !self.open_queued {
                         self.queue_open();
                     }
-                    let reason = reason.unwrap_or_default();
                     self.queue_close(code.unwrap_or(NO_STATUS), reason.clone(), true);
-                    if !self.has_handler(Side::Page, HandlerKind::Close) {
-                        // Default wiring: the page closed, so close the server
-                        // with the same code and reason.
-                        self.close_server(code, code.map(|_| reason));
-                    }
+                }
+                if !self.has_handler(Side::Page, HandlerKind::Close) {
+                    // Default wiring: the page closed, so close the server
+                    // with the same code and reason.
+                    let code = code.filter(|c| *c != ABNORMAL);
+                    self.close_server(code, code.map(|_| reason));
                 }
             }
         }
@@ -576,15 +593,16 @@ impl<P: Payload> Socket<P> {
         }
     }
 
-    /// The real socket closed. `failed` is true when it failed (an `error`
-    /// event came first: refused, rejected handshake, bad frame, dropped).
+    /// The real socket closed. `failed` is true when an `error` event came
+    /// first (refused, rejected handshake, bad frame; Chromium also for a
+    /// dropped connection): the page then gets `error` too. A close 1006
+    /// without `error` (Firefox, dropped connection) is passed on as it is.
     pub fn server_closed(&mut self, code: u16, reason: String, was_clean: bool, failed: bool) {
         if matches!(self.server, Server::None | Server::Closed) {
             return;
         }
         self.server = Server::Closed;
         self.to_server.clear();
-        let failed = failed || code == ABNORMAL;
         if self.has_handler(Side::Server, HandlerKind::Close) {
             let (code, reason) = if code == NO_STATUS {
                 (None, None)
@@ -596,11 +614,16 @@ impl<P: Payload> Socket<P> {
                 code,
                 reason,
             });
-        } else if failed || self.ready_state == ReadyState::Connecting {
+        } else if failed || !self.open_queued {
             self.held_for_page.clear();
             self.fail_page();
         } else if !self.terminal_queued && self.ready_state != ReadyState::Closed {
             self.queue_close(code, reason, was_clean);
+        }
+        // Messages the route sent to a page that never opened: with the server
+        // gone, the route is the page's only peer, as in mock mode.
+        while let Some(p) = self.held_for_page.pop_front() {
+            self.deliver_to_page(p);
         }
         self.check_finished();
     }
@@ -618,16 +641,14 @@ impl<P: Payload> Socket<P> {
                 self.handler_running = true;
                 self.emit(Effect::RunHandler);
             }
-            Task::Open => {
+            Task::Open {
+                protocol,
+                extensions,
+            } => {
                 if self.ready_state == ReadyState::Connecting {
                     self.ready_state = ReadyState::Open;
-                    if self.server == Server::None {
-                        // A mock "server" accepts the first subprotocol asked for.
-                        self.protocol = self.requested_protocols.first().cloned().unwrap_or_default();
-                    } else {
-                        self.protocol = std::mem::take(&mut self.server_protocol);
-                        self.extensions = std::mem::take(&mut self.server_extensions);
-                    }
+                    self.protocol = protocol;
+                    self.extensions = extensions;
                     self.emit(Effect::DispatchOpen);
                 }
             }
@@ -692,7 +713,25 @@ impl<P: Payload> Socket<P> {
 
     fn queue_open(&mut self) {
         self.open_queued = true;
-        self.queue(Task::Open);
+        let (protocol, extensions) = if self.server == Server::None {
+            // A mock "server" accepts the first subprotocol asked for.
+            (
+                self.requested_protocols
+                    .first()
+                    .cloned()
+                    .unwrap_or_default(),
+                String::new(),
+            )
+        } else {
+            (
+                std::mem::take(&mut self.server_protocol),
+                std::mem::take(&mut self.server_extensions),
+            )
+        };
+        self.queue(Task::Open {
+            protocol,
+            extensions,
+        });
     }
 
     fn queue_close(&mut self, code: u16, reason: String, was_clean: bool) {
@@ -727,7 +766,7 @@ impl<P: Payload> Socket<P> {
             return;
         }
         if !self.open_queued {
-            if self.server == Server::None {
+            if matches!(self.server, Server::None | Server::Closed) {
                 // A server can only send after the handshake: open first.
                 self.queue_open();
             } else {

@@ -6,3 +6,13 @@ pub mod core;
 pub mod pattern;
 pub mod urls;
 pub mod validate;
+
+#[cfg(target_arch = "wasm32")]
+mod web;
+
+pub use crate::core::Message;
+#[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
+pub use web::js_api;
+#[cfg(target_arch = "wasm32")]
+pub use web::{InstallError, Installed, Pattern, RouteError, WebSocketRoute, install};

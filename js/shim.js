@@ -1,0 +1,139 @@
+// The shape of wsroute's WebSocket class, and nothing more.
+//
+// A real EventTarget subclass can only be declared in JavaScript, so this file
+// declares it: constants, accessors, send/close, event-handler attributes and
+// the WebIDL argument conversions. Every behaviour lives in Rust: the class
+// forwards each call to the backend object Rust returns from `create`.
+//
+// Convention (the global-script build depends on it): every export is a
+// top-level `export function` / `export const` declaration.
+
+const eventTargetProto = EventTarget.prototype;
+const addListener = eventTargetProto.addEventListener;
+const removeListener = eventTargetProto.removeEventListener;
+const dispatchEventImpl = eventTargetProto.dispatchEvent;
+
+// WebIDL `(DOMString or sequence<DOMString>)`, converted as the binding would.
+function toProtocols(protocols) {
+  if (protocols === undefined) return [];
+  // A union with a sequence takes any object that has an iterator; other
+  // values, plain objects included, become a DOMString.
+  if (protocols !== null && (typeof protocols === 'object' || typeof protocols === 'function')) {
+    const iterator = protocols[Symbol.iterator];
+    if (iterator !== undefined && iterator !== null) return Array.from([...protocols], (p) => `${p}`);
+  }
+  return [`${protocols}`];
+}
+
+function isBinary(data) {
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    (data instanceof ArrayBuffer || ArrayBuffer.isView(data) || data instanceof Blob)
+  );
+}
+
+function missingArgument(what) {
+  return new TypeError(`Failed to execute '${what}' on 'WebSocket': 1 argument required, but only 0 present.`);
+}
+
+/// Fires `event` at `target` with the EventTarget implementation captured at load.
+export function dispatch(target, event) {
+  dispatchEventImpl.call(target, event);
+}
+
+/// Declares the WebSocket class. `create(instance, url, protocols)` returns the
+/// Rust backend for a new instance or throws the DOMException to report.
+export function defineWebSocketClass(create) {
+  class WebSocket extends EventTarget {
+    #b;
+    #handlers = null;
+
+    constructor(url, protocols = undefined) {
+      if (arguments.length < 1) {
+        throw new TypeError("Failed to construct 'WebSocket': 1 argument required, but only 0 present.");
+      }
+      const href = `${url}`;
+      const list = toProtocols(protocols);
+      super();
+      this.#b = create(this, href, list);
+    }
+
+    get url() { return this.#b.url(); }
+    get readyState() { return this.#b.readyState(); }
+    get bufferedAmount() { return this.#b.bufferedAmount(); }
+    get extensions() { return this.#b.extensions(); }
+    get protocol() { return this.#b.protocol(); }
+    get binaryType() { return this.#b.binaryType(); }
+    set binaryType(value) { this.#b.setBinaryType(`${value}`); }
+
+    send(data) {
+      if (arguments.length < 1) throw missingArgument('send');
+      this.#b.send(isBinary(data) ? data : `${data}`);
+    }
+
+    close(code = undefined, reason = undefined) {
+      const c = code === undefined ? undefined : Number(code);
+      const r = reason === undefined ? undefined : `${reason}`;
+      this.#b.close(c, r);
+    }
+
+    get onopen() { return this.#getHandler('open'); }
+    set onopen(v) { this.#setHandler('open', v); }
+    get onmessage() { return this.#getHandler('message'); }
+    set onmessage(v) { this.#setHandler('message', v); }
+    get onerror() { return this.#getHandler('error'); }
+    set onerror(v) { this.#setHandler('error', v); }
+    get onclose() { return this.#getHandler('close'); }
+    set onclose(v) { this.#setHandler('close', v); }
+
+    // HTML "event handler" semantics: the listener is added when the handler
+    // first becomes non-null and keeps its place among other listeners while
+    // the value changes; setting null removes it.
+    #getHandler(type) {
+      const h = this.#handlers && this.#handlers[type];
+      return h ? h.value : null;
+    }
+
+    #setHandler(type, value) {
+      const v = typeof value === 'function' || (typeof value === 'object' && value !== null) ? value : null;
+      const handlers = this.#handlers || (this.#handlers = Object.create(null));
+      const h = handlers[type];
+      if (v === null) {
+        if (h) {
+          removeListener.call(this, type, h.listener);
+          handlers[type] = undefined;
+        }
+      } else if (h) {
+        h.value = v;
+      } else {
+        const entry = { value: v, listener: null };
+        entry.listener = (event) => {
+          const f = entry.value;
+          const result = f.call(this, event);
+          if (result === false) event.preventDefault();
+        };
+        handlers[type] = entry;
+        addListener.call(this, type, entry.listener);
+      }
+    }
+  }
+
+  // WebIDL: attributes and operations are enumerable; constants are
+  // enumerable, read-only and non-configurable on the interface and prototype.
+  const proto = WebSocket.prototype;
+  for (const key of Reflect.ownKeys(proto)) {
+    if (key === 'constructor') continue;
+    const d = Object.getOwnPropertyDescriptor(proto, key);
+    d.enumerable = true;
+    Object.defineProperty(proto, key, d);
+  }
+  const constants = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'];
+  for (let i = 0; i < constants.length; i++) {
+    const d = { value: i, enumerable: true, writable: false, configurable: false };
+    Object.defineProperty(WebSocket, constants[i], d);
+    Object.defineProperty(proto, constants[i], d);
+  }
+  Object.defineProperty(proto, Symbol.toStringTag, { value: 'WebSocket', configurable: true });
+  return WebSocket;
+}

@@ -1,0 +1,73 @@
+//! Imports from the JS class glue (`js/shim.js`) and the native objects the
+//! edge talks to, bound so that nothing resolves the page's (possibly shimmed)
+//! global `WebSocket` by accident.
+
+use wasm_bindgen::prelude::*;
+
+#[cfg_attr(not(feature = "global-script"), wasm_bindgen(module = "/js/shim.js"))]
+#[cfg_attr(feature = "global-script", wasm_bindgen(js_namespace = __wsroute_glue))]
+extern "C" {
+    /// Declares the shim class around a backend factory.
+    #[wasm_bindgen(js_name = defineWebSocketClass)]
+    pub fn define_websocket_class(create: &JsValue) -> js_sys::Function;
+
+    /// `EventTarget.prototype.dispatchEvent` as captured when the glue loaded.
+    pub fn dispatch(target: &JsValue, event: &web_sys::Event);
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A socket made by the browser's own `WebSocket` constructor. Only wsroute
+    /// holds these, so structural calls on them are safe.
+    #[derive(Clone, Debug)]
+    #[wasm_bindgen(extends = js_sys::Object)]
+    pub type NativeSocket;
+
+    #[wasm_bindgen(method, catch, js_name = send)]
+    pub fn send_any(this: &NativeSocket, data: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = send)]
+    pub fn send_str(this: &NativeSocket, data: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = send)]
+    pub fn send_bytes(this: &NativeSocket, data: &[u8]) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = close)]
+    pub fn close_any(this: &NativeSocket, code: &JsValue, reason: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, getter, js_name = readyState)]
+    pub fn ready_state(this: &NativeSocket) -> u16;
+    #[wasm_bindgen(method, getter, js_name = bufferedAmount)]
+    pub fn buffered_amount(this: &NativeSocket) -> f64;
+    #[wasm_bindgen(method, getter)]
+    pub fn url(this: &NativeSocket) -> String;
+    #[wasm_bindgen(method, getter)]
+    pub fn protocol(this: &NativeSocket) -> String;
+    #[wasm_bindgen(method, getter)]
+    pub fn extensions(this: &NativeSocket) -> String;
+    #[wasm_bindgen(method, getter, js_name = binaryType)]
+    pub fn binary_type(this: &NativeSocket) -> String;
+    #[wasm_bindgen(method, setter, js_name = binaryType)]
+    pub fn set_binary_type(this: &NativeSocket, value: &str);
+    #[wasm_bindgen(method, setter)]
+    pub fn set_onopen(this: &NativeSocket, f: Option<&js_sys::Function>);
+    #[wasm_bindgen(method, setter)]
+    pub fn set_onmessage(this: &NativeSocket, f: Option<&js_sys::Function>);
+    #[wasm_bindgen(method, setter)]
+    pub fn set_onerror(this: &NativeSocket, f: Option<&js_sys::Function>);
+    #[wasm_bindgen(method, setter)]
+    pub fn set_onclose(this: &NativeSocket, f: Option<&js_sys::Function>);
+
+    /// Any `ArrayBufferView` (typed array or DataView), read structurally.
+    #[wasm_bindgen(extends = js_sys::Object)]
+    pub type BufferView;
+    #[wasm_bindgen(method, getter)]
+    pub fn buffer(this: &BufferView) -> JsValue;
+    #[wasm_bindgen(method, getter, js_name = byteOffset)]
+    pub fn byte_offset(this: &BufferView) -> f64;
+    #[wasm_bindgen(method, getter, js_name = byteLength)]
+    pub fn byte_length(this: &BufferView) -> f64;
+
+    /// `String(value)`: the ECMAScript ToString a binding would apply.
+    #[wasm_bindgen(js_name = String)]
+    pub fn to_js_string(value: &JsValue) -> String;
+
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    pub fn console_error2(a: &str, b: &JsValue);
+}

@@ -1,0 +1,623 @@
+//! The backend behind each shim `WebSocket` instance: a thin pass-through to
+//! a native socket, or a routed socket driven by [`crate::core::Socket`].
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::{ArrayBuffer, Function, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Blob, CloseEvent, CloseEventInit, Event, MessageEvent, MessageEventInit};
+
+use super::glue::{self, NativeSocket};
+use super::route::{Callbacks, WebSocketRoute};
+use super::{dom_error, report, schedule};
+use crate::core::{CoreError, Effect, Message, ReadyState, Side, Socket};
+use crate::validate;
+
+/// `WebSocket.binaryType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BinaryType {
+    Blob,
+    ArrayBuffer,
+}
+
+impl BinaryType {
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "blob" => Some(BinaryType::Blob),
+            "arraybuffer" => Some(BinaryType::ArrayBuffer),
+            _ => None,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            BinaryType::Blob => "blob",
+            BinaryType::ArrayBuffer => "arraybuffer",
+        }
+    }
+}
+
+/// The JS-side backend object of one shim instance.
+#[doc(hidden)]
+#[wasm_bindgen]
+pub struct SocketBackend {
+    inner: Backend,
+}
+
+enum Backend {
+    Native(Rc<Passthrough>),
+    Routed(Rc<Routed>),
+}
+
+impl SocketBackend {
+    pub(crate) fn native(p: Rc<Passthrough>) -> Self {
+        SocketBackend {
+            inner: Backend::Native(p),
+        }
+    }
+
+    pub(crate) fn routed(r: Rc<Routed>) -> Self {
+        SocketBackend {
+            inner: Backend::Routed(r),
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl SocketBackend {
+    /// `WebSocket.url`.
+    pub fn url(&self) -> String {
+        match &self.inner {
+            Backend::Native(p) => p.real.url(),
+            Backend::Routed(r) => r.url.clone(),
+        }
+    }
+
+    /// `WebSocket.readyState`.
+    #[wasm_bindgen(js_name = readyState)]
+    pub fn ready_state(&self) -> u16 {
+        match &self.inner {
+            Backend::Native(p) => p.real.ready_state(),
+            Backend::Routed(r) => r.with_core(|c| c.ready_state() as u16),
+        }
+    }
+
+    /// `WebSocket.bufferedAmount`.
+    #[wasm_bindgen(js_name = bufferedAmount)]
+    pub fn buffered_amount(&self) -> f64 {
+        match &self.inner {
+            Backend::Native(p) => p.real.buffered_amount(),
+            Backend::Routed(r) => r.with_core(|c| c.buffered_amount() as f64),
+        }
+    }
+
+    /// `WebSocket.protocol`.
+    pub fn protocol(&self) -> String {
+        match &self.inner {
+            Backend::Native(p) => p.real.protocol(),
+            Backend::Routed(r) => r.with_core(|c| c.protocol().to_owned()),
+        }
+    }
+
+    /// `WebSocket.extensions`.
+    pub fn extensions(&self) -> String {
+        match &self.inner {
+            Backend::Native(p) => p.real.extensions(),
+            Backend::Routed(r) => r.with_core(|c| c.extensions().to_owned()),
+        }
+    }
+
+    /// `WebSocket.binaryType` (getter).
+    #[wasm_bindgen(js_name = binaryType)]
+    pub fn binary_type(&self) -> String {
+        match &self.inner {
+            Backend::Native(p) => p.real.binary_type(),
+            Backend::Routed(r) => r.binary_type.get().as_str().to_owned(),
+        }
+    }
+
+    /// `WebSocket.binaryType` (setter); invalid values are ignored.
+    #[wasm_bindgen(js_name = setBinaryType)]
+    pub fn set_binary_type(&self, value: &str) {
+        match &self.inner {
+            Backend::Native(p) => p.real.set_binary_type(value),
+            Backend::Routed(r) => {
+                if let Some(t) = BinaryType::parse(value) {
+                    r.binary_type.set(t);
+                }
+            }
+        }
+    }
+
+    /// `WebSocket.send()`; `data` is a string, a BufferSource or a Blob.
+    pub fn send(&self, data: JsValue) -> Result<(), JsValue> {
+        match &self.inner {
+            Backend::Native(p) => p.real.send_any(&data),
+            Backend::Routed(r) => r.page_send(data),
+        }
+    }
+
+    /// `WebSocket.close()`; `code` is the number before `[Clamp]` conversion.
+    pub fn close(&self, code: Option<f64>, reason: Option<String>) -> Result<(), JsValue> {
+        match &self.inner {
+            Backend::Native(p) => {
+                let code = code.map(JsValue::from_f64).unwrap_or(JsValue::UNDEFINED);
+                let reason = reason.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+                p.real.close_any(&code, &reason)
+            }
+            Backend::Routed(r) => r.page_close(code, reason),
+        }
+    }
+}
+
+// ---- events -----------------------------------------------------------------
+
+fn plain_event(kind: &str) -> Option<Event> {
+    Event::new(kind).ok()
+}
+
+fn message_event(data: &JsValue, origin: &str) -> Option<Event> {
+    let init = MessageEventInit::new();
+    init.set_data(data);
+    init.set_origin(origin);
+    MessageEvent::new_with_event_init_dict("message", &init)
+        .ok()
+        .map(Into::into)
+}
+
+fn close_event(code: u16, reason: &str, was_clean: bool) -> Option<Event> {
+    let init = CloseEventInit::new();
+    init.set_code(code);
+    init.set_reason(reason);
+    init.set_was_clean(was_clean);
+    CloseEvent::new_with_event_init_dict("close", &init)
+        .ok()
+        .map(Into::into)
+}
+
+fn fire(target: &RefCell<Option<JsValue>>, event: Option<Event>) {
+    let target = target.borrow().clone();
+    if let (Some(target), Some(event)) = (target, event) {
+        glue::dispatch(&target, &event);
+    }
+}
+
+/// Closures attached to a native socket, detached when it has closed.
+struct Listeners {
+    socket: NativeSocket,
+    _closures: [Closure<dyn FnMut(JsValue)>; 4],
+}
+
+impl Listeners {
+    fn attach(
+        socket: &NativeSocket,
+        on_open: impl FnMut(JsValue) + 'static,
+        on_message: impl FnMut(JsValue) + 'static,
+        on_error: impl FnMut(JsValue) + 'static,
+        on_close: impl FnMut(JsValue) + 'static,
+    ) -> Self {
+        let closures: [Closure<dyn FnMut(JsValue)>; 4] = [
+            Closure::new(on_open),
+            Closure::new(on_message),
+            Closure::new(on_error),
+            Closure::new(on_close),
+        ];
+        let [open, message, error, close] = &closures;
+        socket.set_onopen(Some(open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(message.as_ref().unchecked_ref()));
+        socket.set_onerror(Some(error.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(close.as_ref().unchecked_ref()));
+        Listeners {
+            socket: socket.clone(),
+            _closures: closures,
+        }
+    }
+
+    /// Detaches and frees the closures once the current callback has returned.
+    fn release(self) {
+        self.socket.set_onopen(None);
+        self.socket.set_onmessage(None);
+        self.socket.set_onerror(None);
+        self.socket.set_onclose(None);
+        wasm_bindgen_futures::spawn_local(async move { drop(self) });
+    }
+}
+
+fn construct_native(
+    native: &Function,
+    url: &str,
+    protocols: &JsValue,
+) -> Result<NativeSocket, JsValue> {
+    let args = js_sys::Array::of2(&JsValue::from_str(url), protocols);
+    let socket = js_sys::Reflect::construct(native, &args)?;
+    Ok(socket.unchecked_into())
+}
+
+// ---- pass-through -----------------------------------------------------------
+
+/// An unrouted socket: every call goes to a native socket, every native event
+/// is re-fired at the shim instance in the same task.
+pub(crate) struct Passthrough {
+    real: NativeSocket,
+    listeners: RefCell<Option<Listeners>>,
+}
+
+impl Passthrough {
+    pub(crate) fn new(
+        native: &Function,
+        target: JsValue,
+        url: &str,
+        protocols: &JsValue,
+    ) -> Result<Rc<Self>, JsValue> {
+        let real = construct_native(native, url, protocols)?;
+        let this = Rc::new(Passthrough {
+            real: real.clone(),
+            listeners: RefCell::new(None),
+        });
+        let target = Rc::new(RefCell::new(Some(target)));
+        let (t1, t2, t3, t4) = (target.clone(), target.clone(), target.clone(), target);
+        let weak = Rc::downgrade(&this);
+        let listeners = Listeners::attach(
+            &real,
+            move |_| fire(&t1, plain_event("open")),
+            move |e| {
+                let e: MessageEvent = e.unchecked_into();
+                fire(&t2, message_event(&e.data(), &e.origin()));
+            },
+            move |_| fire(&t3, plain_event("error")),
+            move |e| {
+                let e: CloseEvent = e.unchecked_into();
+                fire(&t4, close_event(e.code(), &e.reason(), e.was_clean()));
+                // Break the shim -> backend -> closure -> shim cycle.
+                t4.borrow_mut().take();
+                if let Some(this) = weak.upgrade() {
+                    if let Some(l) = this.listeners.borrow_mut().take() {
+                        l.release();
+                    }
+                }
+            },
+        );
+        *this.listeners.borrow_mut() = Some(listeners);
+        Ok(this)
+    }
+}
+
+// ---- routed -----------------------------------------------------------------
+
+/// A routed socket: the state machine plus everything it needs to act.
+pub(crate) struct Routed {
+    core: RefCell<Socket<Message>>,
+    target: RefCell<Option<JsValue>>,
+    pub(crate) url: String,
+    origin: String,
+    binary_type: Cell<BinaryType>,
+    pub(crate) callbacks: RefCell<Callbacks>,
+    native: Function,
+    real: RefCell<Option<NativeSocket>>,
+    real_listeners: RefCell<Option<Listeners>>,
+    real_failed: Cell<bool>,
+    next_ticket: Cell<u64>,
+    quirks: validate::Quirks,
+}
+
+impl Routed {
+    pub(crate) fn new(
+        target: JsValue,
+        url: String,
+        protocols: Vec<String>,
+        callbacks: Callbacks,
+        native: Function,
+        quirks: validate::Quirks,
+    ) -> Rc<Self> {
+        let origin = web_sys::Url::new(&url)
+            .map(|u| u.origin())
+            .unwrap_or_default();
+        let this = Rc::new(Routed {
+            core: RefCell::new(Socket::new(protocols)),
+            target: RefCell::new(Some(target)),
+            url,
+            origin,
+            binary_type: Cell::new(BinaryType::Blob),
+            callbacks: RefCell::new(callbacks),
+            native,
+            real: RefCell::new(None),
+            real_listeners: RefCell::new(None),
+            real_failed: Cell::new(false),
+            next_ticket: Cell::new(0),
+            quirks,
+        });
+        this.pump();
+        this
+    }
+
+    /// Reads the state machine. Never held across a call into JS.
+    pub(crate) fn with_core<R>(&self, f: impl FnOnce(&Socket<Message>) -> R) -> R {
+        f(&self.core.borrow())
+    }
+
+    /// Feeds the state machine, then executes what it asks for.
+    pub(crate) fn input<R>(self: &Rc<Self>, f: impl FnOnce(&mut Socket<Message>) -> R) -> R {
+        let r = f(&mut self.core.borrow_mut());
+        self.pump();
+        r
+    }
+
+    /// Executes pending effects in order. Re-entrant calls (user code calling
+    /// back into wsroute) drain the same queue, so order is kept.
+    pub(crate) fn pump(self: &Rc<Self>) {
+        loop {
+            let effect = match self.core.try_borrow_mut() {
+                Ok(mut core) => core.poll_effect(),
+                Err(_) => return,
+            };
+            match effect {
+                Some(effect) => self.execute(effect),
+                None => return,
+            }
+        }
+    }
+
+    pub(crate) fn run_task(self: &Rc<Self>) {
+        self.input(|c| c.run_task());
+    }
+
+    fn execute(self: &Rc<Self>, effect: Effect<Message>) {
+        match effect {
+            Effect::ScheduleTask => schedule::schedule(self.clone()),
+            Effect::RunHandler => self.run_handler(),
+            Effect::DispatchOpen => fire(&self.target, plain_event("open")),
+            Effect::DispatchMessage(m) => {
+                let data = self.page_data(m);
+                fire(&self.target, message_event(&data, &self.origin));
+            }
+            Effect::DispatchError => fire(&self.target, plain_event("error")),
+            Effect::DispatchClose {
+                code,
+                reason,
+                was_clean,
+            } => fire(&self.target, close_event(code, &reason, was_clean)),
+            Effect::CallOnMessage { side, message } => {
+                Callbacks::call_on_message(self, side, message)
+            }
+            Effect::CallOnClose { side, code, reason } => {
+                Callbacks::call_on_close(self, side, code, reason)
+            }
+            Effect::OpenServer => self.open_server(),
+            Effect::SendToServer(m) => {
+                if let Some(real) = self.real.borrow().clone() {
+                    let sent = match &m {
+                        Message::Text(s) => real.send_str(s),
+                        Message::Binary(b) => real.send_bytes(b),
+                    };
+                    if let Err(e) = sent {
+                        report(&format!("wsroute: sending to {} failed:", self.url), &e);
+                    }
+                }
+            }
+            Effect::CloseServer { code, reason } => self.close_server(code, reason),
+            Effect::Finished => self.release(),
+        }
+    }
+
+    fn page_data(&self, m: Message) -> JsValue {
+        match m {
+            Message::Text(s) => JsValue::from_str(&s),
+            Message::Binary(b) => match self.binary_type.get() {
+                BinaryType::ArrayBuffer => Uint8Array::from(b.as_slice()).buffer().into(),
+                BinaryType::Blob => {
+                    let parts = js_sys::Array::of1(&Uint8Array::from(b.as_slice()));
+                    Blob::new_with_u8_array_sequence(&parts)
+                        .map(Into::into)
+                        .unwrap_or(JsValue::NULL)
+                }
+            },
+        }
+    }
+
+    fn run_handler(self: &Rc<Self>) {
+        let route = WebSocketRoute::new(self.clone(), Side::Page);
+        match Callbacks::run_route_handler(self, route) {
+            Ok(None) => self.input(|c| c.handler_returned()),
+            Ok(Some(promise)) => {
+                let this = self.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    match wasm_bindgen_futures::JsFuture::from(promise).await {
+                        Ok(_) => this.input(|c| c.handler_returned()),
+                        Err(e) => this.handler_failed(&e),
+                    }
+                });
+            }
+            Err(e) => self.handler_failed(&e),
+        }
+    }
+
+    pub(crate) fn handler_failed(self: &Rc<Self>, error: &JsValue) {
+        report(
+            &format!("wsroute: the route handler for {} failed:", self.url),
+            error,
+        );
+        self.input(|c| c.handler_failed());
+    }
+
+    // ---- page calls ----
+
+    fn page_send(self: &Rc<Self>, data: JsValue) -> Result<(), JsValue> {
+        let state = self.with_core(|c| c.ready_state());
+        if state == ReadyState::Connecting {
+            return Err(dom_error(
+                "InvalidStateError",
+                &CoreError::StillConnecting.to_string(),
+            ));
+        }
+        if let Some(s) = data.as_string() {
+            self.input(|c| c.page_send(Message::Text(s)))
+                .map_err(|e| dom_error("InvalidStateError", &e.to_string()))?;
+        } else if let Some(blob) = data.dyn_ref::<Blob>() {
+            let ticket = self.next_ticket.get();
+            self.next_ticket.set(ticket.wrapping_add(1));
+            let size = blob.size() as u64;
+            self.input(|c| c.page_send_pending(ticket, size))
+                .map_err(|e| dom_error("InvalidStateError", &e.to_string()))?;
+            if state == ReadyState::Open {
+                let this = self.clone();
+                let read = blob.array_buffer();
+                wasm_bindgen_futures::spawn_local(async move {
+                    match wasm_bindgen_futures::JsFuture::from(read).await {
+                        Ok(buf) => {
+                            let bytes = Uint8Array::new(&buf).to_vec();
+                            this.input(|c| c.page_blob_read(ticket, Message::Binary(bytes)));
+                        }
+                        Err(e) => {
+                            report(
+                                &format!("wsroute: reading a Blob sent to {} failed:", this.url),
+                                &e,
+                            );
+                            this.input(|c| c.page_blob_failed(ticket));
+                        }
+                    }
+                });
+            }
+        } else {
+            let bytes = copy_buffer_source(&data);
+            self.input(|c| c.page_send(Message::Binary(bytes)))
+                .map_err(|e| dom_error("InvalidStateError", &e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    fn page_close(
+        self: &Rc<Self>,
+        code: Option<f64>,
+        reason: Option<String>,
+    ) -> Result<(), JsValue> {
+        // Chromium's bindings convert an explicit `undefined` code followed by
+        // a reason as 0 rather than as "not present".
+        let code = match (code, &reason, self.quirks) {
+            (None, Some(_), validate::Quirks::Chromium) => Some(0.0),
+            (c, _, _) => c,
+        };
+        let code = code.map(|c| validate::clamp_close_code(c, self.quirks));
+        validate::validate_close(code, reason.as_deref())
+            .map_err(|e| dom_error(e.name(), &e.to_string()))?;
+        self.input(|c| c.page_close(code, reason));
+        Ok(())
+    }
+
+    // ---- the real socket ----
+
+    fn open_server(self: &Rc<Self>) {
+        let protocols: js_sys::Array = self
+            .with_core(|c| c.requested_protocols().to_vec())
+            .into_iter()
+            .map(JsValue::from)
+            .collect();
+        let real = match construct_native(&self.native, &self.url, &protocols.into()) {
+            Ok(real) => real,
+            Err(e) => {
+                report(&format!("wsroute: connecting to {} failed:", self.url), &e);
+                self.input(|c| c.server_closed(crate::core::ABNORMAL, String::new(), false, true));
+                return;
+            }
+        };
+        real.set_binary_type("arraybuffer");
+        let (w1, w2, w3, w4) = (
+            Rc::downgrade(self),
+            Rc::downgrade(self),
+            Rc::downgrade(self),
+            Rc::downgrade(self),
+        );
+        let listeners = Listeners::attach(
+            &real,
+            move |_| {
+                if let Some(this) = w1.upgrade() {
+                    let real = this.real.borrow().clone();
+                    if let Some(real) = real {
+                        let (p, x) = (real.protocol(), real.extensions());
+                        this.input(|c| c.server_opened(p, x));
+                    }
+                }
+            },
+            move |e| {
+                if let Some(this) = w2.upgrade() {
+                    let e: MessageEvent = e.unchecked_into();
+                    let data = e.data();
+                    let m = match data.as_string() {
+                        Some(s) => Message::Text(s),
+                        None => Message::Binary(Uint8Array::new(&data).to_vec()),
+                    };
+                    this.input(|c| c.server_message(m));
+                }
+            },
+            move |_| {
+                if let Some(this) = w3.upgrade() {
+                    this.real_failed.set(true);
+                }
+            },
+            move |e| {
+                if let Some(this) = w4.upgrade() {
+                    let e: CloseEvent = e.unchecked_into();
+                    let failed = this.real_failed.get();
+                    this.input(|c| c.server_closed(e.code(), e.reason(), e.was_clean(), failed));
+                    if let Some(l) = this.real_listeners.borrow_mut().take() {
+                        l.release();
+                    }
+                }
+            },
+        );
+        *self.real.borrow_mut() = Some(real);
+        *self.real_listeners.borrow_mut() = Some(listeners);
+    }
+
+    fn close_server(&self, code: Option<u16>, reason: Option<String>) {
+        let Some(real) = self.real.borrow().clone() else {
+            return;
+        };
+        // A browser may only send 1000 or 3000-4999; other codes a route or a
+        // server used travel as 1000 with the reason kept.
+        let code = code.map(|c| {
+            if c == 1000 || (3000..=4999).contains(&c) {
+                c
+            } else {
+                1000
+            }
+        });
+        let js_code = code.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        let js_reason = match (&code, reason) {
+            (Some(_), Some(r)) if r.len() <= 123 => JsValue::from(r),
+            _ => JsValue::UNDEFINED,
+        };
+        if real.close_any(&js_code, &js_reason).is_err() {
+            let _ = real.close_any(&JsValue::UNDEFINED, &JsValue::UNDEFINED);
+        }
+    }
+
+    /// Both sides are done: drop what keeps JS objects alive.
+    fn release(&self) {
+        self.target.borrow_mut().take();
+        self.callbacks.borrow_mut().clear();
+        self.real.borrow_mut().take();
+        if let Some(l) = self.real_listeners.borrow_mut().take() {
+            l.release();
+        }
+    }
+}
+
+/// Copies the bytes of an ArrayBuffer or an ArrayBufferView (only its own
+/// range) synchronously: callers may reuse the memory right after `send()`.
+pub(crate) fn copy_buffer_source(data: &JsValue) -> Vec<u8> {
+    if let Some(buf) = data.dyn_ref::<ArrayBuffer>() {
+        return Uint8Array::new(buf).to_vec();
+    }
+    if ArrayBuffer::is_view(data) {
+        let view: &glue::BufferView = data.unchecked_ref();
+        let bytes = Uint8Array::new_with_byte_offset_and_length(
+            &view.buffer(),
+            view.byte_offset() as u32,
+            view.byte_length() as u32,
+        );
+        return bytes.to_vec();
+    }
+    Vec::new()
+}

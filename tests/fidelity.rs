@@ -1,0 +1,132 @@
+//! Differential fidelity: every scenario runs against the browser's native
+//! `WebSocket` and against wsroute — unrouted (pass-through) and routed through
+//! a forward-everything `connect_to_server()` route — and the event logs must
+//! be identical. Native is the oracle; nothing here hard-codes what it does.
+
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::{echo_url, global_websocket, log_of};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(module = "/tests/js/fidelity.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = textBothWays)]
+    fn text_both_ways(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = binaryArrayBuffer)]
+    fn binary_array_buffer(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = binaryBlobOrdering)]
+    fn binary_blob_ordering(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = binaryTypeAtDispatch)]
+    fn binary_type_at_dispatch(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = closeCodes)]
+    fn close_codes(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = serverClose)]
+    fn server_close(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = serverHello)]
+    fn server_hello(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = subprotocol)]
+    fn subprotocol(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = handshakeRejected)]
+    fn handshake_rejected(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = badFrame)]
+    fn bad_frame(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = connectionDropped)]
+    fn connection_dropped(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = closeWhileConnecting)]
+    fn close_while_connecting(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = sendWhileConnecting)]
+    fn send_while_connecting(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = eventsAreTasks)]
+    fn events_are_tasks(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = bufferedAmountAfterClose)]
+    fn buffered_amount_after_close(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = constructorErrors)]
+    fn constructor_errors(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = closeErrors)]
+    fn close_errors(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = interfaceShape)]
+    fn interface_shape(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = handlerOrder)]
+    fn handler_order(ws: &JsValue, echo: &str) -> js_sys::Promise;
+}
+
+#[wasm_bindgen(module = "/tests/js/harness.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = NativeWebSocket)]
+    static NATIVE: JsValue;
+}
+
+/// Runs `scenario` against native, pass-through and forwarding wsroute, and
+/// asserts the three logs are equal.
+async fn differential(name: &str, scenario: fn(&JsValue, &str) -> js_sys::Promise) {
+    let echo = echo_url();
+    let native = NATIVE.with(JsValue::clone);
+    let expected = log_of(scenario(&native, echo)).await;
+
+    let passthrough = {
+        let _ws = wsroute::install().expect("install");
+        assert_ne!(
+            global_websocket(),
+            native,
+            "install() must replace WebSocket"
+        );
+        log_of(scenario(&global_websocket(), echo)).await
+    };
+    assert_eq!(
+        passthrough, expected,
+        "{name}: unrouted wsroute differs from native"
+    );
+
+    let forwarded = {
+        let ws = wsroute::install().expect("install");
+        ws.route("**", |route| {
+            route.connect_to_server().expect("first connect");
+        });
+        log_of(scenario(&global_websocket(), echo)).await
+    };
+    assert_eq!(
+        forwarded, expected,
+        "{name}: forwarding route differs from native"
+    );
+    assert_eq!(
+        global_websocket(),
+        native,
+        "dropping the guard restores WebSocket"
+    );
+}
+
+macro_rules! differential_tests {
+    ($($test:ident => $scenario:ident),* $(,)?) => {$(
+        #[wasm_bindgen_test]
+        async fn $test() {
+            differential(stringify!($test), $scenario).await;
+        }
+    )*};
+}
+
+differential_tests! {
+    text_both_ways_matches_native => text_both_ways,
+    binary_arraybuffer_and_views_match_native => binary_array_buffer,
+    blob_sends_keep_their_order => binary_blob_ordering,
+    binary_type_is_read_at_dispatch => binary_type_at_dispatch,
+    client_close_codes_match_native => close_codes,
+    server_initiated_close_matches_native => server_close,
+    server_push_matches_native => server_hello,
+    subprotocol_matches_native => subprotocol,
+    rejected_handshake_matches_native => handshake_rejected,
+    invalid_frame_matches_native => bad_frame,
+    dropped_connection_matches_native => connection_dropped,
+    close_while_connecting_matches_native => close_while_connecting,
+    send_while_connecting_matches_native => send_while_connecting,
+    events_are_tasks_like_native => events_are_tasks,
+    buffered_amount_after_close_matches_native => buffered_amount_after_close,
+    constructor_exceptions_match_native => constructor_errors,
+    close_exceptions_match_native => close_errors,
+    interface_shape_matches_native => interface_shape,
+    handler_attribute_order_matches_native => handler_order,
+}

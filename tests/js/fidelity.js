@@ -1,0 +1,317 @@
+// Differential scenarios: each runs against a WebSocket constructor `WS`
+// (native, or wsroute's) and a real echo server, and returns its event log.
+// The Rust side runs every scenario against native and wsroute and compares.
+import { recorder, errorName, within, nextTask, hex } from './harness.js';
+
+const TIMEOUT = 10000;
+
+async function finish(ws, log, what) {
+  await within(TIMEOUT, log.closed, what);
+  await nextTask();
+  return log.settle();
+}
+
+export async function textBothWays(WS, echo) {
+  const ws = new WS(`${echo}/echo`);
+  const log = recorder(ws);
+  log.note(`created rs=${ws.readyState} buffered=${ws.bufferedAmount} binaryType=${ws.binaryType} url=${ws.url}`);
+  let n = 0;
+  ws.onmessage = () => {
+    if (++n === 4) ws.close(1000, 'bye');
+  };
+  ws.onopen = () => {
+    for (const s of ['hello', 'héllo 🎉', '\uD800x', '']) {
+      ws.send(s);
+      log.note(`sent buffered=${ws.bufferedAmount}`);
+    }
+  };
+  return finish(ws, log, 'textBothWays');
+}
+
+export async function binaryArrayBuffer(WS, echo) {
+  const ws = new WS(`${echo}/echo`);
+  ws.binaryType = 'arraybuffer';
+  const log = recorder(ws);
+  const backing = new Uint8Array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  let n = 0;
+  ws.onmessage = () => {
+    if (++n === 5) ws.close();
+  };
+  ws.onopen = () => {
+    ws.send(backing.buffer);
+    ws.send(backing.subarray(3, 6));
+    ws.send(new DataView(backing.buffer, 7, 2));
+    ws.send(new Float32Array([1.5]));
+    ws.send(new ArrayBuffer(0));
+    log.note(`buffered=${ws.bufferedAmount}`);
+    backing.fill(0xff); // the sends above must have copied their bytes
+  };
+  return finish(ws, log, 'binaryArrayBuffer');
+}
+
+export async function binaryBlobOrdering(WS, echo) {
+  const ws = new WS(`${echo}/echo`);
+  const log = recorder(ws);
+  let n = 0;
+  ws.onmessage = () => {
+    if (++n === 4) ws.close(3000);
+  };
+  ws.onopen = () => {
+    ws.send(new Blob(['blob-1']));
+    ws.send('after-blob');
+    ws.send(new Blob([new Uint8Array([1, 2, 3])], { type: 'application/x-test' }));
+    ws.send(new Uint8Array([9]));
+    log.note(`buffered=${ws.bufferedAmount}`);
+  };
+  return finish(ws, log, 'binaryBlobOrdering');
+}
+
+export async function binaryTypeAtDispatch(WS, echo) {
+  const ws = new WS(`${echo}/echo`);
+  const log = recorder(ws);
+  let n = 0;
+  ws.onmessage = () => {
+    n++;
+    if (n === 1) ws.binaryType = 'arraybuffer';
+    if (n === 3) ws.close();
+  };
+  ws.onopen = () => {
+    ws.send(new Uint8Array([1]));
+    ws.send('x');
+    ws.send(new Uint8Array([2]));
+  };
+  const messages = await finish(ws, log, 'binaryTypeAtDispatch');
+  // Which type the third message has depends on when the browser converts;
+  // both sides must agree.
+  return messages;
+}
+
+export async function closeCodes(WS, echo) {
+  const out = [];
+  for (const [code, reason] of [[1000, undefined], [3009, 'x'], [4999, 'résumé'], [undefined, undefined]]) {
+    const ws = new WS(`${echo}/echo`);
+    const log = recorder(ws, `${code}/${reason}`);
+    ws.onopen = () => {
+      if (code === undefined) ws.close();
+      else if (reason === undefined) ws.close(code);
+      else ws.close(code, reason);
+      log.note(`after close rs=${ws.readyState}`);
+      ws.close(); // a second close does nothing
+      ws.send('ignored');
+      log.note(`after send rs=${ws.readyState} buffered=${ws.bufferedAmount}`);
+    };
+    out.push(...(await finish(ws, log, `closeCodes ${code}`)));
+  }
+  return out;
+}
+
+export async function serverClose(WS, echo) {
+  const ws = new WS(`${echo}/close?code=1008&reason=oops`);
+  const log = recorder(ws);
+  return finish(ws, log, 'serverClose');
+}
+
+export async function serverHello(WS, echo) {
+  const ws = new WS(`${echo}/hello`);
+  const log = recorder(ws);
+  ws.onmessage = () => ws.close();
+  return finish(ws, log, 'serverHello');
+}
+
+export async function subprotocol(WS, echo) {
+  const ws = new WS(`${echo}/echo`, ['chat', 'superchat']);
+  const log = recorder(ws);
+  ws.onopen = () => ws.close();
+  return finish(ws, log, 'subprotocol');
+}
+
+export async function handshakeRejected(WS, echo) {
+  const ws = new WS(`${echo}/reject`);
+  const log = recorder(ws);
+  log.note(`created rs=${ws.readyState}`);
+  return finish(ws, log, 'handshakeRejected');
+}
+
+export async function badFrame(WS, echo) {
+  const ws = new WS(`${echo}/badframe`);
+  const log = recorder(ws);
+  return finish(ws, log, 'badFrame');
+}
+
+export async function connectionDropped(WS, echo) {
+  const ws = new WS(`${echo}/drop`);
+  const log = recorder(ws);
+  return finish(ws, log, 'connectionDropped');
+}
+
+export async function closeWhileConnecting(WS, echo) {
+  const ws = new WS(`${echo}/echo`);
+  const log = recorder(ws);
+  ws.close(3001, 'early');
+  log.note(`after close rs=${ws.readyState}`);
+  log.note(`send: ${errorName(() => ws.send('x'))} buffered=${ws.bufferedAmount}`);
+  return finish(ws, log, 'closeWhileConnecting');
+}
+
+export async function sendWhileConnecting(WS, echo) {
+  const ws = new WS(`${echo}/echo`);
+  const log = recorder(ws);
+  log.note(`send: ${errorName(() => ws.send('x'))}`);
+  log.note(`send blob: ${errorName(() => ws.send(new Blob(['x'])))}`);
+  ws.onopen = () => ws.close();
+  return finish(ws, log, 'sendWhileConnecting');
+}
+
+export async function eventsAreTasks(WS, echo) {
+  const log = [];
+  const ws = new WS(`${echo}/echo`);
+  ws.onopen = () => {
+    log.push('open');
+    ws.send('a');
+    Promise.resolve().then(() => log.push('microtask after send'));
+    log.push('after send');
+  };
+  ws.onmessage = (e) => {
+    log.push(`message ${e.data}`);
+    ws.close();
+    log.push(`after close rs=${ws.readyState}`);
+    Promise.resolve().then(() => log.push('microtask after close'));
+  };
+  const closed = new Promise((r) => (ws.onclose = r));
+  log.push('constructed');
+  await within(TIMEOUT, closed, 'eventsAreTasks');
+  log.push('closed');
+  return log;
+}
+
+export async function bufferedAmountAfterClose(WS, echo) {
+  const ws = new WS(`${echo}/echo`);
+  const log = recorder(ws);
+  ws.onopen = () => {
+    ws.send('12345');
+    log.note(`open+send buffered=${ws.bufferedAmount}`);
+    ws.close();
+    ws.send('abc');
+    ws.send(new Uint8Array(4));
+    ws.send(new Blob(['xy']));
+    log.note(`closing buffered=${ws.bufferedAmount}`);
+  };
+  const out = await finish(ws, log, 'bufferedAmountAfterClose');
+  out.push(`closed buffered=${ws.bufferedAmount}`);
+  return out;
+}
+
+export async function constructorErrors(WS, echo) {
+  const out = [];
+  const cases = [
+    ['ftp://127.0.0.1/'],
+    ['ws://127.0.0.1/#'],
+    ['ws://127.0.0.1/#frag'],
+    ['ws://[::1'],
+    ['http://'],
+    ['javascript:alert(1)'],
+    [`${echo}/echo`, ''],
+    [`${echo}/echo`, ['']],
+    [`${echo}/echo`, ['a b']],
+    [`${echo}/echo`, ['a', 'a']],
+    [`${echo}/echo`, ['a', 'b', 'a']],
+    [`${echo}/echo`, ['a,b']],
+    [`${echo}/echo`, ['é']],
+    ['ftp://127.0.0.1/', ['a b']],
+  ];
+  for (const args of cases) {
+    let result;
+    try {
+      const ws = new WS(...args);
+      result = `ok url=${ws.url}`;
+      ws.close();
+    } catch (e) {
+      result = `${e.name}:${e.code} ${e instanceof DOMException}`;
+    }
+    out.push(`${JSON.stringify(args).replace(echo, 'ECHO')} -> ${result.replace(echo, 'ECHO')}`);
+  }
+  out.push(`no args -> ${errorName(() => new WS())}`);
+  out.push(`no new -> ${errorName(() => WS(`${echo}/echo`))}`);
+  out.push(`bad iterable -> ${errorName(() => new WS(`${echo}/echo`, { length: 1 }))}`);
+  return out;
+}
+
+export async function closeErrors(WS, echo) {
+  const ws = new WS(`${echo}/echo`);
+  const out = [];
+  const attempts = [
+    [999], [1001], [1005], [2999], [5000], [0], [-1], [NaN], [65536 + 1000], [2999.4], [2999.5],
+    [1000, 'x'.repeat(124)], [1000, 'é'.repeat(62)], [999, 'x'.repeat(200)], [undefined, 'x'.repeat(124)],
+    [1000.4, 'x'.repeat(123)],
+  ];
+  await new Promise((r) => (ws.onopen = r));
+  for (const args of attempts) {
+    // Each valid close would end the test socket: probe on fresh sockets.
+    const probe = args.length === 1 && Number.isInteger(args[0]) && (args[0] === 1000 || (args[0] >= 3000 && args[0] <= 4999));
+    out.push(`${JSON.stringify(args.map((a) => (typeof a === 'string' ? `${a.length}ch` : a)))} -> ${probe ? 'skip' : errorName(() => ws.close(...args))} rs=${ws.readyState}`);
+    if (ws.readyState !== 1) break;
+  }
+  ws.close();
+  await within(TIMEOUT, new Promise((r) => (ws.onclose = r)), 'closeErrors');
+  out.push(`closed: ${errorName(() => ws.close(999))} ${errorName(() => ws.close(1000))}`);
+  return out;
+}
+
+export async function interfaceShape(WS, echo) {
+  const out = [];
+  const desc = (o, k) => {
+    const d = Object.getOwnPropertyDescriptor(o, k);
+    if (!d) return 'none';
+    const kind = 'value' in d ? `value=${typeof d.value === 'function' ? 'fn' : d.value} w=${d.writable}` : `get=${!!d.get} set=${!!d.set}`;
+    return `${kind} e=${d.enumerable} c=${d.configurable}`;
+  };
+  out.push(`name=${WS.name} length=${WS.length}`);
+  for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) {
+    out.push(`${k}: ctor ${desc(WS, k)} | proto ${desc(WS.prototype, k)}`);
+  }
+  for (const k of ['url', 'readyState', 'bufferedAmount', 'onopen', 'onerror', 'onclose', 'extensions', 'protocol', 'onmessage', 'binaryType', 'close', 'send']) {
+    out.push(`${k}: ${desc(WS.prototype, k)}`);
+  }
+  out.push(`toStringTag ${desc(WS.prototype, Symbol.toStringTag)}`);
+  out.push(`proto chain EventTarget=${Object.getPrototypeOf(WS.prototype) === EventTarget.prototype}`);
+  const ws = new WS(`${echo}/echo`);
+  out.push(`instance: ${Object.prototype.toString.call(ws)} EventTarget=${ws instanceof EventTarget} own=${JSON.stringify(Object.getOwnPropertyNames(ws))}`);
+  const forIn = [];
+  for (const k in ws) forIn.push(k);
+  out.push(`for-in: ${forIn.sort().join(',')}`);
+  out.push(`initial: rs=${ws.readyState} buffered=${ws.bufferedAmount} protocol=${JSON.stringify(ws.protocol)} ext=${JSON.stringify(ws.extensions)} binaryType=${ws.binaryType} handlers=${[ws.onopen, ws.onmessage, ws.onerror, ws.onclose].join(',')}`);
+  ws.binaryType = 'nonsense';
+  out.push(`binaryType after invalid: ${ws.binaryType}`);
+  ws.binaryType = 'arraybuffer';
+  out.push(`binaryType after valid: ${ws.binaryType}`);
+  const obj = { handleEvent() {} };
+  for (const v of [5, 'str', obj, null, () => 1]) {
+    ws.onmessage = v;
+    out.push(`onmessage = ${typeof v} -> ${ws.onmessage === v ? 'same' : ws.onmessage}`);
+  }
+  ws.expando = 42;
+  out.push(`expando=${ws.expando}`);
+  out.push(`getter on prototype: ${errorName(() => WS.prototype.readyState)}`);
+  out.push(`send via call on plain object: ${(() => { try { WS.prototype.send.call({}, 'x'); return 'no error'; } catch (e) { return e.name; } })()}`);
+  ws.close();
+  return out;
+}
+
+export async function handlerOrder(WS, echo) {
+  const log = [];
+  const ws = new WS(`${echo}/echo`);
+  ws.addEventListener('open', () => log.push('A'));
+  ws.onopen = () => log.push('B');
+  ws.addEventListener('open', () => log.push('C'));
+  ws.onopen = () => log.push('B2'); // keeps its place
+  ws.onmessage = () => log.push('M1');
+  ws.addEventListener('message', () => log.push('M2'));
+  ws.onmessage = null;
+  ws.onmessage = function (e) {
+    log.push(`M3 this=${this === ws} ${e.data}`);
+    ws.close();
+  };
+  ws.addEventListener('open', () => ws.send('x'));
+  await within(TIMEOUT, new Promise((r) => ws.addEventListener('close', r)), 'handlerOrder');
+  return log;
+}

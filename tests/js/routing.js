@@ -1,0 +1,333 @@
+// Routing scenarios through the JavaScript API (`wsroute.routeWebSocket`).
+// Each returns its whole log; the Rust tests assert it.
+import { recorder, within, nextTask, delay, hex, errorName } from './harness.js';
+
+const TIMEOUT = 10000;
+
+async function settleAfterClose(ws, log, what) {
+  await within(TIMEOUT, log.closed, what);
+  await nextTask();
+  return log.settle();
+}
+
+// Mock server that answers; open fires after the handler returned.
+export async function mockEcho(api) {
+  const calls = [];
+  api.routeWebSocket('wss://example.test/ws', (route) => {
+    calls.push(`handler url=${route.url()} protocols=${route.protocols().join('|')}`);
+    route.onMessage((m) => {
+      calls.push(`route got ${typeof m === 'string' ? `text:${m}` : `binary:${hex(m)} ${m instanceof ArrayBuffer}`}`);
+      route.send(typeof m === 'string' ? `echo:${m}` : m);
+    });
+    calls.push('handler returns');
+  });
+  const ws = new WebSocket('wss://example.test/ws', ['p1', 'p2']);
+  ws.binaryType = 'arraybuffer';
+  const log = recorder(ws);
+  calls.push(`sync after constructor rs=${ws.readyState}`);
+  let n = 0;
+  ws.onopen = () => {
+    ws.send('hi');
+    ws.send(new Uint8Array([1, 2, 255]).subarray(1));
+    log.note(`buffered=${ws.bufferedAmount}`);
+  };
+  ws.onmessage = () => {
+    if (++n === 2) ws.close(3000, 'done');
+  };
+  const events = await settleAfterClose(ws, log, 'mockEcho');
+  return [...calls, ...events];
+}
+
+export async function asyncHandlerOpensAfterResolve(api) {
+  const log = [];
+  api.routeWebSocket('wss://example.test/async', async (route) => {
+    log.push('handler start');
+    await delay(20);
+    log.push('handler resolved');
+  });
+  const ws = new WebSocket('wss://example.test/async');
+  ws.onopen = () => {
+    log.push('open');
+    ws.close();
+  };
+  await within(TIMEOUT, new Promise((r) => (ws.onclose = (e) => r(log.push(`close ${e.code} ${e.wasClean}`)))), 'async');
+  return log;
+}
+
+export async function routeSendBeforeOpen(api) {
+  api.routeWebSocket('wss://example.test/push', (route) => {
+    route.send('pushed-1');
+    route.send(new Uint8Array([7]));
+    route.close({ code: 4000, reason: 'bye' });
+  });
+  const ws = new WebSocket('wss://example.test/push');
+  ws.binaryType = 'arraybuffer';
+  const log = recorder(ws);
+  return settleAfterClose(ws, log, 'routeSendBeforeOpen');
+}
+
+export async function routeCloseVariants(api) {
+  const out = [];
+  const variants = [undefined, {}, { code: 1008, reason: 'policy' }, { code: 1005 }, { code: 1006 }, { code: 4999, reason: 'x' }];
+  for (const [i, opts] of variants.entries()) {
+    api.routeWebSocket(`wss://example.test/close${i}`, (route) => {
+      route.onMessage(() => route.close(opts));
+    });
+    const ws = new WebSocket(`wss://example.test/close${i}`);
+    const log = recorder(ws, JSON.stringify(opts) ?? 'undefined');
+    ws.onopen = () => ws.send('close me');
+    out.push(...(await settleAfterClose(ws, log, `routeClose ${i}`)));
+  }
+  return out;
+}
+
+export async function refuseConnection(api) {
+  api.routeWebSocket('wss://example.test/refuse', (route) => route.close({ code: 1006 }));
+  const ws = new WebSocket('wss://example.test/refuse');
+  return settleAfterClose(ws, recorder(ws), 'refuse');
+}
+
+export async function pageCloseWithoutOnClose(api) {
+  api.routeWebSocket('wss://example.test/pc', () => {});
+  const out = [];
+  for (const args of [[], [3001], [3002, 'why']]) {
+    const ws = new WebSocket('wss://example.test/pc');
+    const log = recorder(ws, JSON.stringify(args));
+    ws.onopen = () => ws.close(...args);
+    out.push(...(await settleAfterClose(ws, log, 'pageClose')));
+  }
+  return out;
+}
+
+export async function pageCloseWithOnClose(api) {
+  const out = [];
+  api.routeWebSocket('wss://example.test/oc', (route) => {
+    route.onClose((code, reason) => {
+      out.push(`onClose ${code} ${reason}`);
+      setTimeout(() => {
+        out.push(`page rs before route close=${ws.readyState}`);
+        route.close({ code: 4001, reason: 'acknowledged' });
+      }, 10);
+    });
+  });
+  const ws = new WebSocket('wss://example.test/oc');
+  const log = recorder(ws);
+  ws.onopen = () => {
+    ws.close();
+    ws.close(3000, 'second close is ignored');
+  };
+  out.push(...(await settleAfterClose(ws, log, 'onClose')));
+  return out;
+}
+
+export async function unmatchedMessagesAreDropped(api) {
+  api.routeWebSocket('wss://example.test/drop', (route) => {
+    setTimeout(() => route.send('still alive'), 30);
+  });
+  const ws = new WebSocket('wss://example.test/drop');
+  const log = recorder(ws);
+  ws.onopen = () => ws.send('nobody listens');
+  ws.onmessage = () => ws.close();
+  return settleAfterClose(ws, log, 'dropped');
+}
+
+export async function handlerThrows(api) {
+  api.routeWebSocket('wss://example.test/throw', () => {
+    throw new Error('boom');
+  });
+  api.routeWebSocket('wss://example.test/reject', async () => {
+    await nextTask();
+    throw new Error('async boom');
+  });
+  const out = [];
+  for (const path of ['throw', 'reject']) {
+    const ws = new WebSocket(`wss://example.test/${path}`);
+    out.push(...(await settleAfterClose(ws, recorder(ws, path), path)));
+  }
+  return out;
+}
+
+export async function newestRouteWins(api) {
+  const out = [];
+  api.routeWebSocket('wss://example.test/**', (route) => {
+    out.push(`old route ${route.url()}`);
+  });
+  api.routeWebSocket(/example\.test\/new/, (route) => {
+    out.push(`regex route ${route.url()}`);
+  });
+  api.routeWebSocket((url) => url.pathname === '/fn', (route) => {
+    out.push(`predicate route ${route.url()}`);
+  });
+  for (const path of ['new', 'fn', 'other']) {
+    const ws = new WebSocket(`wss://example.test/${path}`);
+    await within(TIMEOUT, new Promise((r) => (ws.onopen = r)), path);
+    ws.close();
+  }
+  api.unrouteWebSocket(/example\.test\/new/);
+  const ws = new WebSocket('wss://example.test/new');
+  await within(TIMEOUT, new Promise((r) => (ws.onopen = r)), 'after unroute');
+  ws.close();
+  return out;
+}
+
+export async function routesApplyToLaterSockets(api) {
+  const out = [];
+  const early = new WebSocket('wss://example.test/late');
+  api.routeWebSocket('wss://example.test/late', () => out.push('handler ran'));
+  const late = new WebSocket('wss://example.test/late');
+  await within(TIMEOUT, new Promise((r) => (late.onopen = r)), 'late');
+  late.close();
+  await within(TIMEOUT, new Promise((r) => (early.onclose = r)), 'early fails: example.test resolves nowhere');
+  out.push(`early socket failed rs=${early.readyState}`);
+  return out;
+}
+
+export async function connectWithHandlers(api, echo) {
+  const out = [];
+  api.routeWebSocket(`${echo}/echo`, (route) => {
+    const server = route.connectToServer();
+    out.push(`second connect: ${errorMessage(() => route.connectToServer())}`);
+    out.push(`server-side connect: ${errorMessage(() => server.connectToServer())}`);
+    route.onMessage((m) => {
+      out.push(`page->server ${m}`);
+      if (m === 'block') return;
+      server.send(`${m}+modified`);
+    });
+    server.onMessage((m) => {
+      out.push(`server->page ${m}`);
+      route.send(`${m}+back`);
+    });
+    server.send('early from route'); // queued until the server opens
+  });
+  const ws = new WebSocket(`${echo}/echo`, ['chat']);
+  const log = recorder(ws);
+  let n = 0;
+  ws.onopen = () => {
+    ws.send('one');
+    ws.send('block');
+    ws.send('two');
+  };
+  ws.onmessage = () => {
+    if (++n === 3) ws.close(3009, 'x');
+  };
+  out.push(...(await settleAfterClose(ws, log, 'connectWithHandlers')));
+  return out;
+}
+
+export async function connectUpstreamFailure(api, echo) {
+  const out = [];
+  api.routeWebSocket(`${echo}/reject`, (route) => {
+    route.connectToServer();
+  });
+  api.routeWebSocket(`${echo}/drop`, (route) => {
+    const server = route.connectToServer();
+    server.onClose((code, reason) => {
+      out.push(`server onClose ${code} ${JSON.stringify(reason)}`);
+      route.close({ code: 4002, reason: 'upstream gone' });
+    });
+  });
+  for (const path of ['reject', 'drop']) {
+    const ws = new WebSocket(`${echo}/${path}`);
+    out.push(...(await settleAfterClose(ws, recorder(ws, path), path)));
+  }
+  return out;
+}
+
+export async function routeClosesWhileConnected(api, echo) {
+  let log;
+  let serverClosed;
+  const serverDone = new Promise((r) => (serverClosed = r));
+  api.routeWebSocket(`${echo}/echo?rc`, (route) => {
+    const server = route.connectToServer();
+    server.onClose((code, reason) => {
+      log.note(`server closed ${code} ${reason}`);
+      serverClosed();
+    });
+    route.onMessage((m) => {
+      if (m === 'please close') route.close({ code: 3009, reason: 'x' });
+    });
+  });
+  const ws = new WebSocket(`${echo}/echo?rc`);
+  log = recorder(ws);
+  ws.onopen = () => ws.send('please close');
+  await within(TIMEOUT, serverDone, 'server side closed');
+  return settleAfterClose(ws, log, 'routeClosesWhileConnected');
+}
+
+export async function reentrancy(api) {
+  const out = [];
+  api.routeWebSocket('wss://example.test/re', (route) => {
+    route.onMessage((m) => {
+      out.push(`route got ${m}`);
+      route.send(`reply to ${m}`);
+      if (m === 'last') {
+        route.send('before close');
+        route.close({ code: 4100, reason: 'from onMessage' });
+        route.send('after close is dropped');
+        route.close({ code: 4200 });
+      }
+    });
+  });
+  const ws = new WebSocket('wss://example.test/re');
+  const log = recorder(ws);
+  ws.onmessage = (e) => {
+    if (e.data === 'reply to first') {
+      ws.send('second');
+      ws.send('last');
+    }
+  };
+  ws.onopen = () => ws.send('first');
+  ws.onclose = () => {
+    ws.close(); // no effect, no throw
+    ws.send('after close');
+  };
+  out.push(...(await settleAfterClose(ws, log, 'reentrancy')));
+  return out;
+}
+
+export async function closeFromOnOpenAndOnClose(api) {
+  api.routeWebSocket('wss://example.test/oo', (route) => {
+    route.onClose((code) => {
+      route.close({ code });
+      route.close({ code: 4000 });
+    });
+  });
+  const ws = new WebSocket('wss://example.test/oo');
+  const log = recorder(ws);
+  ws.onopen = () => ws.close(3333);
+  return settleAfterClose(ws, log, 'closeFromOnOpen');
+}
+
+export async function routeErrors(api) {
+  const out = [];
+  out.push(`bad handler: ${errorMessage(() => api.routeWebSocket('x', 5))}`);
+  out.push(`bad url: ${errorMessage(() => api.routeWebSocket(5, () => {}))}`);
+  api.routeWebSocket('wss://example.test/errs', (route) => {
+    out.push(`send number: ${errorMessage(() => route.send(5))}`);
+    route.close({ code: 99 }).catch((e) => out.push(`close 99 rejects: ${e.name}`));
+  });
+  const ws = new WebSocket('wss://example.test/errs');
+  await within(TIMEOUT, new Promise((r) => (ws.onopen = r)), 'routeErrors');
+  ws.close();
+  await nextTask();
+  return out;
+}
+
+export async function routedConstructorValidation(api) {
+  api.routeWebSocket('wss://example.test/v', () => {});
+  return [
+    errorName(() => new WebSocket('wss://example.test/v', ['a', 'a'])),
+    errorName(() => new WebSocket('wss://example.test/v', ['a b'])),
+    errorName(() => new WebSocket('wss://example.test/v#x')),
+    errorName(() => new WebSocket('wss://example.test/v').send('x')),
+  ];
+}
+
+function errorMessage(f) {
+  try {
+    f();
+    return 'no error';
+  } catch (e) {
+    return e.message;
+  }
+}
