@@ -589,7 +589,7 @@ fn e2e_suite(root: &Path, echo_url: &str) -> Result<Suite> {
             passed,
             failed,
             ok: ok && failed == 0 && passed > 0,
-            note: if passed == 0 {
+            note: if passed + failed == 0 {
                 " (ran no tests)".into()
             } else {
                 String::new()
