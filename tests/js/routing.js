@@ -183,18 +183,21 @@ export async function routesApplyToLaterSockets(api) {
 }
 
 export async function connectWithHandlers(api, echo) {
+  // Each direction is logged on its own: their interleaving is network timing.
   const out = [];
+  const up = [];
+  const down = [];
   api.routeWebSocket(`${echo}/echo`, (route) => {
     const server = route.connectToServer();
     out.push(`second connect: ${errorMessage(() => route.connectToServer())}`);
     out.push(`server-side connect: ${errorMessage(() => server.connectToServer())}`);
     route.onMessage((m) => {
-      out.push(`page->server ${m}`);
+      up.push(`page->server ${m}`);
       if (m === 'block') return;
       server.send(`${m}+modified`);
     });
     server.onMessage((m) => {
-      out.push(`server->page ${m}`);
+      down.push(`server->page ${m}`);
       route.send(`${m}+back`);
     });
     server.send('early from route'); // queued until the server opens
@@ -210,8 +213,8 @@ export async function connectWithHandlers(api, echo) {
   ws.onmessage = () => {
     if (++n === 3) ws.close(3009, 'x');
   };
-  out.push(...(await settleAfterClose(ws, log, 'connectWithHandlers')));
-  return out;
+  const events = await settleAfterClose(ws, log, 'connectWithHandlers');
+  return [...out, ...up, ...down, ...events];
 }
 
 export async function connectUpstreamFailure(api, echo) {

@@ -1,0 +1,220 @@
+//! The Rust API (`wsroute::install`, `Installed::route`, `WebSocketRoute`)
+//! driving a `web_sys::WebSocket` client, as a wasm-bindgen-test user would.
+
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use common::{echo_url, global_websocket};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
+use wsroute::{Message, RouteError};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+type Log = Rc<RefCell<Vec<String>>>;
+
+/// Attaches listeners that log every event; resolves when `close` fired.
+fn record(ws: &WebSocket, log: &Log) -> js_sys::Promise {
+    let l = log.clone();
+    let on_open = Closure::<dyn FnMut()>::new(move || l.borrow_mut().push("open".into()));
+    let l = log.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        let data = e.data();
+        let entry = match data.as_string() {
+            Some(s) => format!("message text:{s}"),
+            None => format!("message binary:{:?}", js_sys::Uint8Array::new(&data).to_vec()),
+        };
+        l.borrow_mut().push(entry);
+    });
+    let l = log.clone();
+    let on_error = Closure::<dyn FnMut()>::new(move || l.borrow_mut().push("error".into()));
+    ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    ws.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_open.forget();
+    on_message.forget();
+    on_error.forget();
+    let l = log.clone();
+    js_sys::Promise::new(&mut |resolve, _| {
+        let l = l.clone();
+        let on_close = Closure::once_into_js(move |e: CloseEvent| {
+            l.borrow_mut()
+                .push(format!("close {} {:?} clean={}", e.code(), e.reason(), e.was_clean()));
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        ws.set_onclose(Some(on_close.unchecked_ref()));
+    })
+}
+
+async fn closed(p: js_sys::Promise) {
+    JsFuture::from(p).await.expect("close promise");
+}
+
+#[wasm_bindgen_test]
+async fn rust_route_mocks_a_server_for_web_sys_websocket() {
+    let guard = wsroute::install().expect("install");
+    let seen: Log = Rc::default();
+    let s = seen.clone();
+    guard.route("wss://example.test/rust", move |route| {
+        s.borrow_mut().push(format!("handler {} {:?}", route.url(), route.protocols()));
+        let reply = route.clone();
+        let s = s.clone();
+        route.on_message(move |m| {
+            s.borrow_mut().push(format!("route got {m:?}"));
+            match m {
+                Message::Text(t) if t == "bye" => reply.close_with(Some(4000), Some("done")),
+                Message::Text(t) => reply.send(t.to_uppercase()),
+                Message::Binary(b) => reply.send(b.iter().rev().copied().collect::<Vec<u8>>()),
+            }
+        });
+    });
+
+    let ws = WebSocket::new_with_str("wss://example.test/rust", "chat").expect("construct");
+    ws.set_binary_type(BinaryType::Arraybuffer);
+    let log: Log = Rc::default();
+    let done = record(&ws, &log);
+    let sender = ws.clone();
+    let on_open = Closure::once_into_js(move || {
+        sender.send_with_str("ping").expect("send text");
+        // A subarray of wasm memory, reused right after the call.
+        let mut scratch = vec![0u8, 1, 2, 3, 4];
+        sender.send_with_u8_array(&scratch[1..4]).expect("send bytes");
+        scratch.fill(9);
+        sender.send_with_str("bye").expect("send bye");
+    });
+    ws.add_event_listener_with_callback("open", on_open.unchecked_ref()).expect("listener");
+    closed(done).await;
+
+    assert_eq!(ws.protocol(), "chat");
+    assert_eq!(
+        *seen.borrow(),
+        [
+            "handler wss://example.test/rust [\"chat\"]",
+            "route got Text(\"ping\")",
+            "route got Binary([1, 2, 3])",
+            "route got Text(\"bye\")",
+        ]
+    );
+    assert_eq!(
+        *log.borrow(),
+        [
+            "open",
+            "message text:PING",
+            "message binary:[3, 2, 1]",
+            "close 4000 \"done\" clean=true",
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn rust_route_intercepts_a_real_server() {
+    let guard = wsroute::install().expect("install");
+    let url = format!("{}/echo", echo_url());
+    let errors: Log = Rc::default();
+    let e = errors.clone();
+    guard.route(url.as_str(), move |route| {
+        let server = route.connect_to_server().expect("connect");
+        e.borrow_mut().push(match route.connect_to_server() {
+            Err(err @ RouteError::AlreadyConnected) => err.to_string(),
+            other => format!("unexpected {:?}", other.map(|_| ())),
+        });
+        e.borrow_mut().push(match server.connect_to_server() {
+            Err(err @ RouteError::NotPageSide) => err.to_string(),
+            other => format!("unexpected {:?}", other.map(|_| ())),
+        });
+        let to_page = route.clone();
+        server.on_message(move |m| {
+            if let Message::Text(t) = m {
+                to_page.send(format!("{t} (seen by the route)"));
+            }
+        });
+    });
+
+    let ws = WebSocket::new(&url).expect("construct");
+    let log: Log = Rc::default();
+    let done = record(&ws, &log);
+    let sender = ws.clone();
+    let on_message_count = Rc::new(RefCell::new(0));
+    let on_open = Closure::once_into_js(move || {
+        sender.send_with_str("hello").expect("send");
+    });
+    ws.add_event_listener_with_callback("open", on_open.unchecked_ref()).expect("listener");
+    let closer = ws.clone();
+    let count = on_message_count.clone();
+    let on_message = Closure::<dyn FnMut()>::new(move || {
+        *count.borrow_mut() += 1;
+        closer.close_with_code_and_reason(3001, "enough").expect("close");
+    });
+    ws.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref())
+        .expect("listener");
+    on_message.forget();
+    closed(done).await;
+
+    assert_eq!(
+        *errors.borrow(),
+        [
+            "Already connected to the server",
+            "connectToServer must be called on the page-side WebSocketRoute"
+        ]
+    );
+    assert_eq!(
+        *log.borrow(),
+        [
+            "open",
+            "message text:hello (seen by the route)",
+            "close 3001 \"enough\" clean=true"
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn dropping_the_guard_removes_routes_and_restores_native() {
+    let native = global_websocket();
+    {
+        let guard = wsroute::install().expect("install");
+        guard.route("wss://example.test/guarded", |route| route.send("mocked"));
+        assert_ne!(global_websocket(), native);
+        let ws = WebSocket::new("wss://example.test/guarded").expect("construct");
+        let log: Log = Rc::default();
+        let done = record(&ws, &log);
+        let closer = ws.clone();
+        let on_message = Closure::once_into_js(move || closer.close().expect("close"));
+        ws.add_event_listener_with_callback("message", on_message.unchecked_ref())
+            .expect("listener");
+        closed(done).await;
+        assert_eq!(*log.borrow(), ["open", "message text:mocked", "close 1005 \"\" clean=true"]);
+    }
+    assert_eq!(global_websocket(), native, "native WebSocket restored");
+
+    // With the guard gone the same URL is a real (failing) connection again.
+    let guard = wsroute::install().expect("install");
+    let ws = WebSocket::new("wss://example.test/guarded").expect("construct");
+    let log: Log = Rc::default();
+    closed(record(&ws, &log)).await;
+    assert_eq!(*log.borrow(), ["error", "close 1006 \"\" clean=false"]);
+    drop(guard);
+}
+
+#[wasm_bindgen_test]
+async fn dom_exceptions_have_the_names_and_codes_rust_clients_inspect() {
+    let guard = wsroute::install().expect("install");
+    guard.route("wss://example.test/errors", |_| {});
+    let err = WebSocket::new("wss://example.test/errors#frag").expect_err("fragment");
+    let err: web_sys::DomException = err.dyn_into().expect("a DOMException");
+    assert_eq!((err.name(), err.code()), ("SyntaxError".to_string(), 12));
+
+    let ws = WebSocket::new("wss://example.test/errors").expect("construct");
+    let err: web_sys::DomException = ws.send_with_str("early").expect_err("connecting").dyn_into().expect("DOMException");
+    assert_eq!((err.name(), err.code()), ("InvalidStateError".to_string(), 11));
+    let err: web_sys::DomException = ws.close_with_code(1001).expect_err("bad code").dyn_into().expect("DOMException");
+    assert_eq!((err.name(), err.code()), ("InvalidAccessError".to_string(), 15));
+    ws.close().expect("close while connecting");
+    assert_eq!(ws.ready_state(), WebSocket::CLOSING);
+}
