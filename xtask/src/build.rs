@@ -55,7 +55,12 @@ pub fn build() -> Result<()> {
     }
     let version = util::crate_version()?;
     let wasm_bindgen = wasm_bindgen_path();
-    let pkg = root.join("pkg");
+    let final_pkg = root.join("pkg");
+    // Everything is written to a private staging directory and swapped into
+    // pkg/ at the end, so a concurrent reader (or build) never sees a half-written pkg/.
+    let pid = std::process::id();
+    let pkg = target_dir().join(format!("xtask-pkg.{pid}"));
+    let _ = std::fs::remove_dir_all(&pkg);
 
     // (a) the ES module package.
     println!("build: wasm (ES module) -> pkg/");
@@ -71,9 +76,6 @@ pub fn build() -> Result<()> {
     ]);
     run(c)?;
     let wasm = target_dir().join("wasm32-unknown-unknown/release/wsroute.wasm");
-    if pkg.exists() {
-        std::fs::remove_dir_all(&pkg).map_err(|e| format!("cannot clear pkg/: {e}"))?;
-    }
     let mut c = cmd(&wasm_bindgen);
     c.args(["--target", "web", "--out-dir"])
         .arg(&pkg)
@@ -110,7 +112,7 @@ pub fn build() -> Result<()> {
     .arg(&global_target);
     run(c)?;
     let gwasm = global_target.join("wasm32-unknown-unknown/release/wsroute.wasm");
-    let gout = global_target.join("bindgen");
+    let gout = global_target.join(format!("bindgen.{pid}"));
     if gout.exists() {
         let _ = std::fs::remove_dir_all(&gout);
     }
@@ -160,11 +162,47 @@ pub fn build() -> Result<()> {
     let gz = util::gzip_size(&global)
         .map(|n| format!("{n} bytes gzip"))
         .unwrap_or_else(|| "gzip size unknown (no gzip)".into());
-    let esm_wasm = std::fs::metadata(pkg.join("wsroute_bg.wasm"))
+    let _ = std::fs::remove_dir_all(&gout);
+    swap_into_place(&pkg, &final_pkg)?;
+    let esm_wasm = std::fs::metadata(final_pkg.join("wsroute_bg.wasm"))
         .map(|m| m.len())
         .unwrap_or(0);
     println!("build: pkg/wsroute_bg.wasm: {esm_wasm} bytes");
     println!("build: pkg/wsroute.global.js: {raw} bytes raw, {gz}");
+    Ok(())
+}
+
+/// Replaces `dest` by `stage` (rename when possible, else copy).
+fn swap_into_place(stage: &Path, dest: &Path) -> Result<()> {
+    let mut old_name = stage.file_name().unwrap_or_default().to_os_string();
+    old_name.push(".old");
+    let old = stage.with_file_name(old_name);
+    let _ = std::fs::remove_dir_all(&old);
+    let moved_old = dest.exists() && std::fs::rename(dest, &old).is_ok();
+    if !moved_old && dest.exists() {
+        std::fs::remove_dir_all(dest)
+            .map_err(|e| format!("cannot clear {}: {e}", dest.display()))?;
+    }
+    if std::fs::rename(stage, dest).is_err() {
+        // Another file system (CARGO_TARGET_DIR elsewhere): copy.
+        copy_dir(stage, dest).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+        let _ = std::fs::remove_dir_all(stage);
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let target = to.join(e.file_name());
+        if e.file_type()?.is_dir() {
+            copy_dir(&e.path(), &target)?;
+        } else {
+            std::fs::copy(e.path(), target)?;
+        }
+    }
     Ok(())
 }
 
