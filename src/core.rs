@@ -234,20 +234,66 @@ enum Task<P> {
     Fail,
 }
 
-/// A page `send()` waiting for its bytes (a Blob being read) or for earlier
-/// sends to be ready.
+/// A `send()` waiting for its bytes (a Blob being read) or for earlier sends.
 #[derive(Debug)]
 enum Outgoing<P> {
     Ready(P),
     Pending {
         ticket: u64,
     },
-    /// The page's `close()`: the closing handshake starts after every earlier
-    /// send went out, as a browser queues the close frame behind them.
+    /// A `close()`: the closing handshake starts after every earlier send
+    /// went out, as a browser queues the close frame behind them.
     Close {
         code: Option<u16>,
         reason: Option<String>,
     },
+}
+
+/// Sends, and a close behind them, kept in order while a Blob is read.
+///
+/// The page's `send()` calls go through one; the route's `send()`/`close()`
+/// on each side through another. An item leaves only when everything before
+/// it has.
+#[derive(Debug)]
+struct Outbox<P> {
+    items: VecDeque<Outgoing<P>>,
+}
+
+impl<P> Outbox<P> {
+    fn new() -> Self {
+        Outbox {
+            items: VecDeque::new(),
+        }
+    }
+
+    fn push(&mut self, item: Outgoing<P>) {
+        self.items.push_back(item);
+    }
+
+    /// The bytes for `ticket` arrived.
+    fn resolve(&mut self, ticket: u64, payload: P) {
+        if let Some(item) = self
+            .items
+            .iter_mut()
+            .find(|i| matches!(i, Outgoing::Pending { ticket: t } if *t == ticket))
+        {
+            *item = Outgoing::Ready(payload);
+        }
+    }
+
+    /// The bytes for `ticket` will never arrive.
+    fn cancel(&mut self, ticket: u64) {
+        self.items
+            .retain(|i| !matches!(i, Outgoing::Pending { ticket: t } if *t == ticket));
+    }
+
+    /// The first item, if it is ready to leave.
+    fn pop_ready(&mut self) -> Option<Outgoing<P>> {
+        match self.items.front() {
+            None | Some(Outgoing::Pending { .. }) => None,
+            Some(_) => self.items.pop_front(),
+        }
+    }
 }
 
 /// The real socket's state, as far as the route is concerned.
@@ -270,7 +316,9 @@ pub struct Socket<P> {
     extensions: String,
     requested_protocols: Vec<String>,
     tasks: VecDeque<Task<P>>,
-    outbox: VecDeque<Outgoing<P>>,
+    outbox: Outbox<P>,
+    route_to_page: Outbox<P>,
+    route_to_server: Outbox<P>,
     effects: VecDeque<Effect<P>>,
     /// An `Open` task was queued (or ran): the page gets `open` at most once.
     open_queued: bool,
@@ -316,7 +364,9 @@ impl<P: Payload> Socket<P> {
             extensions: String::new(),
             requested_protocols,
             tasks: VecDeque::new(),
-            outbox: VecDeque::new(),
+            outbox: Outbox::new(),
+            route_to_page: Outbox::new(),
+            route_to_server: Outbox::new(),
             effects: VecDeque::new(),
             open_queued: false,
             terminal_queued: false,
@@ -418,7 +468,7 @@ impl<P: Payload> Socket<P> {
             }
             ReadyState::Open => {
                 self.buffered_amount = self.buffered_amount.saturating_add(size);
-                self.outbox.push_back(item);
+                self.outbox.push(item);
                 self.drain_outbox();
                 Ok(())
             }
@@ -427,33 +477,27 @@ impl<P: Payload> Socket<P> {
 
     /// The bytes of a pending Blob send arrived.
     pub fn page_blob_read(&mut self, ticket: u64, payload: P) {
-        for item in self.outbox.iter_mut() {
-            if matches!(item, Outgoing::Pending { ticket: t, .. } if *t == ticket) {
-                *item = Outgoing::Ready(payload);
-                break;
-            }
-        }
+        self.outbox.resolve(ticket, payload);
         self.drain_outbox();
     }
 
     /// Reading a pending Blob failed: the page socket fails, as native does.
     pub fn page_blob_failed(&mut self, ticket: u64) {
-        self.outbox
-            .retain(|i| !matches!(i, Outgoing::Pending { ticket: t, .. } if *t == ticket));
+        self.outbox.cancel(ticket);
         self.fail_page();
         self.close_server(None, None);
     }
 
     fn drain_outbox(&mut self) {
-        while !matches!(self.outbox.front(), None | Some(Outgoing::Pending { .. })) {
-            match self.outbox.pop_front() {
-                Some(Outgoing::Ready(p)) => self.queue(Task::FromPage(p)),
-                Some(Outgoing::Close { code, reason }) => {
+        while let Some(item) = self.outbox.pop_ready() {
+            match item {
+                Outgoing::Ready(p) => self.queue(Task::FromPage(p)),
+                Outgoing::Close { code, reason } => {
                     if !self.terminal_queued {
                         self.queue(Task::PageClosed { code, reason });
                     }
                 }
-                Some(Outgoing::Pending { .. }) | None => {}
+                Outgoing::Pending { .. } => {}
             }
         }
     }
@@ -470,7 +514,7 @@ impl<P: Payload> Socket<P> {
             }
             ReadyState::Open => {
                 self.ready_state = ReadyState::Closing;
-                self.outbox.push_back(Outgoing::Close { code, reason });
+                self.outbox.push(Outgoing::Close { code, reason });
                 self.drain_outbox();
             }
         }
@@ -523,14 +567,58 @@ impl<P: Payload> Socket<P> {
 
     /// The route called `send()` on `side`.
     pub fn route_send(&mut self, side: Side, payload: P) {
-        match side {
-            Side::Page => self.deliver_to_page(payload),
-            Side::Server => self.send_to_server(payload),
-        }
+        self.route_enqueue(side, Outgoing::Ready(payload));
+    }
+
+    /// The route called `send(blob)` on `side`: the bytes arrive later through
+    /// [`Socket::route_blob_read`]; later sends and closes on that side wait.
+    pub fn route_send_pending(&mut self, side: Side, ticket: u64) {
+        self.route_enqueue(side, Outgoing::Pending { ticket });
+    }
+
+    /// The bytes of a pending route Blob send arrived.
+    pub fn route_blob_read(&mut self, side: Side, ticket: u64, payload: P) {
+        self.route_outbox(side).resolve(ticket, payload);
+        self.drain_route(side);
+    }
+
+    /// Reading a route's Blob failed: that message is dropped.
+    pub fn route_blob_failed(&mut self, side: Side, ticket: u64) {
+        self.route_outbox(side).cancel(ticket);
+        self.drain_route(side);
     }
 
     /// The route called `close({code, reason})` on `side`.
     pub fn route_close(&mut self, side: Side, code: Option<u16>, reason: Option<String>) {
+        self.route_enqueue(side, Outgoing::Close { code, reason });
+    }
+
+    fn route_outbox(&mut self, side: Side) -> &mut Outbox<P> {
+        match side {
+            Side::Page => &mut self.route_to_page,
+            Side::Server => &mut self.route_to_server,
+        }
+    }
+
+    fn route_enqueue(&mut self, side: Side, item: Outgoing<P>) {
+        self.route_outbox(side).push(item);
+        self.drain_route(side);
+    }
+
+    fn drain_route(&mut self, side: Side) {
+        while let Some(item) = self.route_outbox(side).pop_ready() {
+            match (item, side) {
+                (Outgoing::Ready(p), Side::Page) => self.deliver_to_page(p),
+                (Outgoing::Ready(p), Side::Server) => self.send_to_server(p),
+                (Outgoing::Close { code, reason }, side) => {
+                    self.apply_route_close(side, code, reason)
+                }
+                (Outgoing::Pending { .. }, _) => {}
+            }
+        }
+    }
+
+    fn apply_route_close(&mut self, side: Side, code: Option<u16>, reason: Option<String>) {
         let code = code.filter(|c| *c != NO_STATUS);
         match side {
             Side::Server => self.close_server(code, reason),

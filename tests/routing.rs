@@ -47,6 +47,10 @@ extern "C" {
     fn close_from_on_open_and_on_close(api: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = routeErrors)]
     fn route_errors(api: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = routeBlobSendsKeepOrder)]
+    fn route_blob_sends_keep_order(api: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = relativeGlobsAndBaseURL)]
+    fn relative_globs_and_base_url(api: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = routedConstructorValidation)]
     fn routed_constructor_validation(api: &JsValue, echo: &str) -> js_sys::Promise;
 }
@@ -326,6 +330,39 @@ async fn routed_sockets_validate_like_the_constructor() {
             "SyntaxError:12",
             "SyntaxError:12",
             "InvalidStateError:11",
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn route_blob_sends_keep_their_order() {
+    assert_eq!(
+        run(route_blob_sends_keep_order).await,
+        [
+            "open [object Event] rs=1 protocol= ext=",
+            "message arraybuffer:6669727374 [object MessageEvent] origin=wss://example.test id=\"\"",
+            "message text:\"second\" [object MessageEvent] origin=wss://example.test id=\"\"",
+            "message arraybuffer:03 [object MessageEvent] origin=wss://example.test id=\"\"",
+            "close [object CloseEvent] code=4000 reason=\"after the blobs\" clean=true rs=3",
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn globs_resolve_against_the_base_url() {
+    assert_eq!(
+        run(relative_globs_and_base_url).await,
+        [
+            "/doc-relative -> document base",
+            "ws://HOST/doc-relative -> document base",
+            "wss://app.example.test/base/sub/ws -> https base",
+            "ws://app.example.test/base/sub/ws -> not routed",
+            "ws://app.example.test/upper -> upper-case base",
+            "wss://example.test -> origin only",
+            "wss://example.test/b/any/x?y=1 -> alternation",
+            "wss://example.test/b/any/more/x?y=1 -> not routed",
+            "ws://any.test:8080/deep/er/still -> double star",
+            "/doc-relative -> document base",
         ]
     );
 }

@@ -322,12 +322,12 @@ impl WebSocketRoute {
         if let Some(s) = message.as_string() {
             self.send(Message::Text(s));
         } else if let Some(blob) = message.dyn_ref::<web_sys::Blob>() {
-            let this = self.clone();
-            let read = blob.array_buffer();
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(buf) = wasm_bindgen_futures::JsFuture::from(read).await {
-                    this.send(Message::Binary(Uint8Array::new(&buf).to_vec()));
-                }
+            // Later sends and closes on this side wait for the bytes.
+            let (side, ticket) = (self.side, self.socket.next_ticket());
+            self.socket.input(|c| c.route_send_pending(side, ticket));
+            self.socket.read_blob(blob, move |c, bytes| match bytes {
+                Some(m) => c.route_blob_read(side, ticket, m),
+                None => c.route_blob_failed(side, ticket),
             });
         } else if message.is_instance_of::<js_sys::ArrayBuffer>()
             || js_sys::ArrayBuffer::is_view(&message)

@@ -455,28 +455,14 @@ impl Routed {
             self.input(|c| c.page_send(Message::Text(s)))
                 .map_err(|e| dom_error("InvalidStateError", &e.to_string()))?;
         } else if let Some(blob) = data.dyn_ref::<Blob>() {
-            let ticket = self.next_ticket.get();
-            self.next_ticket.set(ticket.wrapping_add(1));
+            let ticket = self.next_ticket();
             let size = blob.size() as u64;
             self.input(|c| c.page_send_pending(ticket, size))
                 .map_err(|e| dom_error("InvalidStateError", &e.to_string()))?;
             if state == ReadyState::Open {
-                let this = self.clone();
-                let read = blob.array_buffer();
-                wasm_bindgen_futures::spawn_local(async move {
-                    match wasm_bindgen_futures::JsFuture::from(read).await {
-                        Ok(buf) => {
-                            let bytes = Uint8Array::new(&buf).to_vec();
-                            this.input(|c| c.page_blob_read(ticket, Message::Binary(bytes)));
-                        }
-                        Err(e) => {
-                            report(
-                                &format!("wsroute: reading a Blob sent to {} failed:", this.url),
-                                &e,
-                            );
-                            this.input(|c| c.page_blob_failed(ticket));
-                        }
-                    }
+                self.read_blob(blob, move |c, bytes| match bytes {
+                    Some(m) => c.page_blob_read(ticket, m),
+                    None => c.page_blob_failed(ticket),
                 });
             }
         } else {
@@ -503,6 +489,36 @@ impl Routed {
             .map_err(|e| dom_error(e.name(), &e.to_string()))?;
         self.input(|c| c.page_close(code, reason));
         Ok(())
+    }
+
+    pub(crate) fn next_ticket(&self) -> u64 {
+        let ticket = self.next_ticket.get();
+        self.next_ticket.set(ticket.wrapping_add(1));
+        ticket
+    }
+
+    /// Reads `blob` (asynchronously), then feeds its bytes, or `None` when
+    /// reading failed, to the state machine through `done`.
+    pub(crate) fn read_blob(
+        self: &Rc<Self>,
+        blob: &Blob,
+        done: impl FnOnce(&mut Socket<Message>, Option<Message>) + 'static,
+    ) {
+        let this = self.clone();
+        let read = blob.array_buffer();
+        wasm_bindgen_futures::spawn_local(async move {
+            let bytes = match wasm_bindgen_futures::JsFuture::from(read).await {
+                Ok(buf) => Some(Message::Binary(Uint8Array::new(&buf).to_vec())),
+                Err(e) => {
+                    report(
+                        &format!("wsroute: reading a Blob sent on {} failed:", this.url),
+                        &e,
+                    );
+                    None
+                }
+            };
+            this.input(|c| done(c, bytes));
+        });
     }
 
     // ---- the real socket ----

@@ -334,3 +334,55 @@ function errorMessage(f) {
     return e.message;
   }
 }
+
+export async function routeBlobSendsKeepOrder(api) {
+  api.routeWebSocket('wss://example.test/blob', (route) => {
+    route.send(new Blob(['first']));
+    route.send('second');
+    route.send(new Blob([new Uint8Array([3])]));
+    route.close({ code: 4000, reason: 'after the blobs' });
+  });
+  const ws = new WebSocket('wss://example.test/blob');
+  ws.binaryType = 'arraybuffer';
+  return settleAfterClose(ws, recorder(ws), 'routeBlobSendsKeepOrder');
+}
+
+// Which route (if any) handles `url`: the handler names itself in a message.
+async function handledBy(url) {
+  const ws = new WebSocket(url);
+  const result = await within(
+    TIMEOUT,
+    new Promise((resolve) => {
+      ws.onmessage = (e) => resolve(e.data);
+      ws.onerror = () => resolve('not routed');
+    }),
+    url,
+  );
+  ws.close();
+  return `${url.replace(location.host, 'HOST')} -> ${result}`;
+}
+
+export async function relativeGlobsAndBaseURL(api) {
+  const named = (name) => (route) => route.send(name);
+  const out = [];
+  api.routeWebSocket('/doc-relative', named('document base'));
+  out.push(await handledBy('/doc-relative'));
+  out.push(await handledBy(new URL('/doc-relative', document.baseURI).href.replace(/^http/, 'ws')));
+  api.setBaseURL('https://app.example.test/base/');
+  api.routeWebSocket('sub/ws', named('https base'));
+  out.push(await handledBy('wss://app.example.test/base/sub/ws'));
+  out.push(await handledBy('ws://app.example.test/base/sub/ws'));
+  api.setBaseURL('HTTP://App.Example.TEST:80/');
+  api.routeWebSocket('/upper', named('upper-case base'));
+  out.push(await handledBy('ws://app.example.test/upper'));
+  api.routeWebSocket('wss://Example.TEST:443', named('origin only'));
+  out.push(await handledBy('wss://example.test'));
+  api.routeWebSocket('wss://example.test/{a,b}/*/x?y=1', named('alternation'));
+  out.push(await handledBy('wss://example.test/b/any/x?y=1'));
+  out.push(await handledBy('wss://example.test/b/any/more/x?y=1'));
+  api.routeWebSocket('**/deep/**', named('double star'));
+  out.push(await handledBy('ws://any.test:8080/deep/er/still'));
+  api.setBaseURL(null);
+  out.push(await handledBy('/doc-relative'));
+  return out;
+}
