@@ -29,7 +29,10 @@ fn record(ws: &WebSocket, log: &Log) -> js_sys::Promise {
         let data = e.data();
         let entry = match data.as_string() {
             Some(s) => format!("message text:{s}"),
-            None => format!("message binary:{:?}", js_sys::Uint8Array::new(&data).to_vec()),
+            None => format!(
+                "message binary:{:?}",
+                js_sys::Uint8Array::new(&data).to_vec()
+            ),
         };
         l.borrow_mut().push(entry);
     });
@@ -45,8 +48,12 @@ fn record(ws: &WebSocket, log: &Log) -> js_sys::Promise {
     js_sys::Promise::new(&mut |resolve, _| {
         let l = l.clone();
         let on_close = Closure::once_into_js(move |e: CloseEvent| {
-            l.borrow_mut()
-                .push(format!("close {} {:?} clean={}", e.code(), e.reason(), e.was_clean()));
+            l.borrow_mut().push(format!(
+                "close {} {:?} clean={}",
+                e.code(),
+                e.reason(),
+                e.was_clean()
+            ));
             let _ = resolve.call0(&JsValue::NULL);
         });
         ws.set_onclose(Some(on_close.unchecked_ref()));
@@ -63,7 +70,8 @@ async fn rust_route_mocks_a_server_for_web_sys_websocket() {
     let seen: Log = Rc::default();
     let s = seen.clone();
     guard.route("wss://example.test/rust", move |route| {
-        s.borrow_mut().push(format!("handler {} {:?}", route.url(), route.protocols()));
+        s.borrow_mut()
+            .push(format!("handler {} {:?}", route.url(), route.protocols()));
         let reply = route.clone();
         let s = s.clone();
         route.on_message(move |m| {
@@ -84,12 +92,15 @@ async fn rust_route_mocks_a_server_for_web_sys_websocket() {
     let on_open = Closure::once_into_js(move || {
         sender.send_with_str("ping").expect("send text");
         // A subarray of wasm memory, reused right after the call.
-        let mut scratch = vec![0u8, 1, 2, 3, 4];
-        sender.send_with_u8_array(&scratch[1..4]).expect("send bytes");
+        let mut scratch = [0u8, 1, 2, 3, 4];
+        sender
+            .send_with_u8_array(&scratch[1..4])
+            .expect("send bytes");
         scratch.fill(9);
         sender.send_with_str("bye").expect("send bye");
     });
-    ws.add_event_listener_with_callback("open", on_open.unchecked_ref()).expect("listener");
+    ws.add_event_listener_with_callback("open", on_open.unchecked_ref())
+        .expect("listener");
     closed(done).await;
 
     assert_eq!(ws.protocol(), "chat");
@@ -145,12 +156,15 @@ async fn rust_route_intercepts_a_real_server() {
     let on_open = Closure::once_into_js(move || {
         sender.send_with_str("hello").expect("send");
     });
-    ws.add_event_listener_with_callback("open", on_open.unchecked_ref()).expect("listener");
+    ws.add_event_listener_with_callback("open", on_open.unchecked_ref())
+        .expect("listener");
     let closer = ws.clone();
     let count = on_message_count.clone();
     let on_message = Closure::<dyn FnMut()>::new(move || {
         *count.borrow_mut() += 1;
-        closer.close_with_code_and_reason(3001, "enough").expect("close");
+        closer
+            .close_with_code_and_reason(3001, "enough")
+            .expect("close");
     });
     ws.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref())
         .expect("listener");
@@ -189,7 +203,10 @@ async fn dropping_the_guard_removes_routes_and_restores_native() {
         ws.add_event_listener_with_callback("message", on_message.unchecked_ref())
             .expect("listener");
         closed(done).await;
-        assert_eq!(*log.borrow(), ["open", "message text:mocked", "close 1005 \"\" clean=true"]);
+        assert_eq!(
+            *log.borrow(),
+            ["open", "message text:mocked", "close 1005 \"\" clean=true"]
+        );
     }
     assert_eq!(global_websocket(), native, "native WebSocket restored");
 
@@ -211,10 +228,24 @@ async fn dom_exceptions_have_the_names_and_codes_rust_clients_inspect() {
     assert_eq!((err.name(), err.code()), ("SyntaxError".to_string(), 12));
 
     let ws = WebSocket::new("wss://example.test/errors").expect("construct");
-    let err: web_sys::DomException = ws.send_with_str("early").expect_err("connecting").dyn_into().expect("DOMException");
-    assert_eq!((err.name(), err.code()), ("InvalidStateError".to_string(), 11));
-    let err: web_sys::DomException = ws.close_with_code(1001).expect_err("bad code").dyn_into().expect("DOMException");
-    assert_eq!((err.name(), err.code()), ("InvalidAccessError".to_string(), 15));
+    let err: web_sys::DomException = ws
+        .send_with_str("early")
+        .expect_err("connecting")
+        .dyn_into()
+        .expect("DOMException");
+    assert_eq!(
+        (err.name(), err.code()),
+        ("InvalidStateError".to_string(), 11)
+    );
+    let err: web_sys::DomException = ws
+        .close_with_code(1001)
+        .expect_err("bad code")
+        .dyn_into()
+        .expect("DOMException");
+    assert_eq!(
+        (err.name(), err.code()),
+        ("InvalidAccessError".to_string(), 15)
+    );
     ws.close().expect("close while connecting");
     assert_eq!(ws.ready_state(), WebSocket::CLOSING);
 }
