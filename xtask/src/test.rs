@@ -404,7 +404,7 @@ pub fn test(o: &Opts) -> Result<()> {
     if o.host {
         println!("\n==== host tests: cargo test --workspace ====");
         let mut c = cmd("cargo");
-        c.args(["test", "--workspace"]);
+        c.args(["test", "--workspace", "--no-fail-fast"]);
         let (ok, out) = run_tee(c)?;
         let counts: Vec<Counts> = out.lines().filter_map(parse_test_result).collect();
         let passed = counts.iter().map(|c| c.passed).sum();
@@ -485,6 +485,7 @@ fn wasm_suite(root: &Path, b: Browser, targets: &WasmTargets, echo_url: &str) ->
     let mut c = cmd("cargo");
     c.args([
         "test",
+        "--no-fail-fast",
         "--target",
         "wasm32-unknown-unknown",
         "-p",
