@@ -19,6 +19,8 @@
 use std::collections::VecDeque;
 use std::fmt;
 
+use crate::ordered::Ordered;
+
 /// A WebSocket message: text or binary.
 ///
 /// Text is always valid Unicode: a JavaScript string with lone surrogates is
@@ -234,67 +236,20 @@ enum Task<P> {
     Fail,
 }
 
-/// A `send()` waiting for its bytes (a Blob being read) or for earlier sends.
+/// What an outbox carries: a send, or a close queued behind earlier sends
+/// (a browser queues the close frame behind them).
 #[derive(Debug)]
-enum Outgoing<P> {
-    Ready(P),
-    Pending {
-        ticket: u64,
-    },
-    /// A `close()`: the closing handshake starts after every earlier send
-    /// went out, as a browser queues the close frame behind them.
+enum Action<P> {
+    Send(P),
     Close {
         code: Option<u16>,
         reason: Option<String>,
     },
 }
 
-/// Sends, and a close behind them, kept in order while a Blob is read.
-///
-/// The page's `send()` calls go through one; the route's `send()`/`close()`
-/// on each side through another. An item leaves only when everything before
-/// it has.
-#[derive(Debug)]
-struct Outbox<P> {
-    items: VecDeque<Outgoing<P>>,
-}
-
-impl<P> Outbox<P> {
-    fn new() -> Self {
-        Outbox {
-            items: VecDeque::new(),
-        }
-    }
-
-    fn push(&mut self, item: Outgoing<P>) {
-        self.items.push_back(item);
-    }
-
-    /// The bytes for `ticket` arrived.
-    fn resolve(&mut self, ticket: u64, payload: P) {
-        if let Some(item) = self
-            .items
-            .iter_mut()
-            .find(|i| matches!(i, Outgoing::Pending { ticket: t } if *t == ticket))
-        {
-            *item = Outgoing::Ready(payload);
-        }
-    }
-
-    /// The bytes for `ticket` will never arrive.
-    fn cancel(&mut self, ticket: u64) {
-        self.items
-            .retain(|i| !matches!(i, Outgoing::Pending { ticket: t } if *t == ticket));
-    }
-
-    /// The first item, if it is ready to leave.
-    fn pop_ready(&mut self) -> Option<Outgoing<P>> {
-        match self.items.front() {
-            None | Some(Outgoing::Pending { .. }) => None,
-            Some(_) => self.items.pop_front(),
-        }
-    }
-}
+/// Sends and closes kept in order while a Blob is read. The page's calls go
+/// through one; the route's calls on each side through another.
+type Outbox<P> = Ordered<Action<P>>;
 
 /// The real socket's state, as far as the route is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -364,9 +319,9 @@ impl<P: Payload> Socket<P> {
             extensions: String::new(),
             requested_protocols,
             tasks: VecDeque::new(),
-            outbox: Outbox::new(),
-            route_to_page: Outbox::new(),
-            route_to_server: Outbox::new(),
+            outbox: Outbox::default(),
+            route_to_page: Outbox::default(),
+            route_to_server: Outbox::default(),
             effects: VecDeque::new(),
             open_queued: false,
             terminal_queued: false,
@@ -448,16 +403,20 @@ impl<P: Payload> Socket<P> {
     /// The page called `send()` with a message whose bytes are known now.
     pub fn page_send(&mut self, payload: P) -> Result<(), CoreError> {
         let size = payload.byte_len();
-        self.page_enqueue(Outgoing::Ready(payload), size)
+        self.page_enqueue(|o| o.push(Action::Send(payload)), size)
     }
 
     /// The page called `send(blob)`: `size` bytes arrive later through
     /// [`Socket::page_blob_read`] with the same `ticket`. Later sends wait.
     pub fn page_send_pending(&mut self, ticket: u64, size: u64) -> Result<(), CoreError> {
-        self.page_enqueue(Outgoing::Pending { ticket }, size)
+        self.page_enqueue(|o| o.push_pending(ticket), size)
     }
 
-    fn page_enqueue(&mut self, item: Outgoing<P>, size: u64) -> Result<(), CoreError> {
+    fn page_enqueue(
+        &mut self,
+        push: impl FnOnce(&mut Outbox<P>),
+        size: u64,
+    ) -> Result<(), CoreError> {
         match self.ready_state {
             ReadyState::Connecting => Err(CoreError::StillConnecting),
             // After the closing handshake started nothing is transmitted, but
@@ -468,7 +427,7 @@ impl<P: Payload> Socket<P> {
             }
             ReadyState::Open => {
                 self.buffered_amount = self.buffered_amount.saturating_add(size);
-                self.outbox.push(item);
+                push(&mut self.outbox);
                 self.drain_outbox();
                 Ok(())
             }
@@ -477,7 +436,7 @@ impl<P: Payload> Socket<P> {
 
     /// The bytes of a pending Blob send arrived.
     pub fn page_blob_read(&mut self, ticket: u64, payload: P) {
-        self.outbox.resolve(ticket, payload);
+        self.outbox.resolve(ticket, Action::Send(payload));
         self.drain_outbox();
     }
 
@@ -491,13 +450,12 @@ impl<P: Payload> Socket<P> {
     fn drain_outbox(&mut self) {
         while let Some(item) = self.outbox.pop_ready() {
             match item {
-                Outgoing::Ready(p) => self.queue(Task::FromPage(p)),
-                Outgoing::Close { code, reason } => {
+                Action::Send(p) => self.queue(Task::FromPage(p)),
+                Action::Close { code, reason } => {
                     if !self.terminal_queued {
                         self.queue(Task::PageClosed { code, reason });
                     }
                 }
-                Outgoing::Pending { .. } => {}
             }
         }
     }
@@ -514,7 +472,7 @@ impl<P: Payload> Socket<P> {
             }
             ReadyState::Open => {
                 self.ready_state = ReadyState::Closing;
-                self.outbox.push(Outgoing::Close { code, reason });
+                self.outbox.push(Action::Close { code, reason });
                 self.drain_outbox();
             }
         }
@@ -567,18 +525,19 @@ impl<P: Payload> Socket<P> {
 
     /// The route called `send()` on `side`.
     pub fn route_send(&mut self, side: Side, payload: P) {
-        self.route_enqueue(side, Outgoing::Ready(payload));
+        self.route_enqueue(side, |o| o.push(Action::Send(payload)));
     }
 
     /// The route called `send(blob)` on `side`: the bytes arrive later through
     /// [`Socket::route_blob_read`]; later sends and closes on that side wait.
     pub fn route_send_pending(&mut self, side: Side, ticket: u64) {
-        self.route_enqueue(side, Outgoing::Pending { ticket });
+        self.route_enqueue(side, |o| o.push_pending(ticket));
     }
 
     /// The bytes of a pending route Blob send arrived.
     pub fn route_blob_read(&mut self, side: Side, ticket: u64, payload: P) {
-        self.route_outbox(side).resolve(ticket, payload);
+        self.route_outbox(side)
+            .resolve(ticket, Action::Send(payload));
         self.drain_route(side);
     }
 
@@ -590,7 +549,7 @@ impl<P: Payload> Socket<P> {
 
     /// The route called `close({code, reason})` on `side`.
     pub fn route_close(&mut self, side: Side, code: Option<u16>, reason: Option<String>) {
-        self.route_enqueue(side, Outgoing::Close { code, reason });
+        self.route_enqueue(side, |o| o.push(Action::Close { code, reason }));
     }
 
     fn route_outbox(&mut self, side: Side) -> &mut Outbox<P> {
@@ -600,20 +559,19 @@ impl<P: Payload> Socket<P> {
         }
     }
 
-    fn route_enqueue(&mut self, side: Side, item: Outgoing<P>) {
-        self.route_outbox(side).push(item);
+    fn route_enqueue(&mut self, side: Side, push: impl FnOnce(&mut Outbox<P>)) {
+        push(self.route_outbox(side));
         self.drain_route(side);
     }
 
     fn drain_route(&mut self, side: Side) {
         while let Some(item) = self.route_outbox(side).pop_ready() {
             match (item, side) {
-                (Outgoing::Ready(p), Side::Page) => self.deliver_to_page(p),
-                (Outgoing::Ready(p), Side::Server) => self.send_to_server(p),
-                (Outgoing::Close { code, reason }, side) => {
+                (Action::Send(p), Side::Page) => self.deliver_to_page(p),
+                (Action::Send(p), Side::Server) => self.send_to_server(p),
+                (Action::Close { code, reason }, side) => {
                     self.apply_route_close(side, code, reason)
                 }
-                (Outgoing::Pending { .. }, _) => {}
             }
         }
     }

@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod core;
+mod ordered;
 pub mod pattern;
 pub mod urls;
 pub mod validate;
@@ -15,4 +16,7 @@ pub use crate::core::Message;
 #[doc(hidden)]
 pub use web::js_api;
 #[cfg(target_arch = "wasm32")]
-pub use web::{InstallError, Installed, Pattern, RouteError, WebSocketRoute, install};
+pub use web::{
+    InstallError, Installed, Listener, Observer, Pattern, RouteError, Wait, WaitError,
+    WebSocketRoute, install, on_websocket, wait_for_websocket,
+};

@@ -1,7 +1,8 @@
 //! Differential fidelity: every scenario runs against the browser's native
 //! `WebSocket` and against wsroute — unrouted (pass-through) and routed through
 //! a forward-everything `connect_to_server()` route — and the event logs must
-//! be identical. Native is the oracle; nothing here hard-codes what it does.
+//! be identical, with and without an observer attached. Native is the oracle;
+//! nothing here hard-codes what it does.
 
 #![cfg(target_arch = "wasm32")]
 
@@ -98,6 +99,28 @@ async fn differential(name: &str, scenario: fn(&JsValue, &str) -> js_sys::Promis
         native,
         "dropping the guard restores WebSocket"
     );
+
+    // Observing must not change what the page sees.
+    for routed in [false, true] {
+        let ws = wsroute::install().expect("install");
+        if routed {
+            ws.route("**", |route| {
+                route.connect_to_server().expect("first connect");
+            });
+        }
+        let frames = std::rc::Rc::new(std::cell::Cell::new(0usize));
+        let counter = frames.clone();
+        let _watch = wsroute::on_websocket(move |o| {
+            let (a, b) = (counter.clone(), counter.clone());
+            o.on_frame_sent(move |_| a.set(a.get() + 1)).forget();
+            o.on_frame_received(move |_| b.set(b.get() + 1)).forget();
+        });
+        let observed = log_of(scenario(&global_websocket(), echo)).await;
+        assert_eq!(
+            observed, expected,
+            "{name}: observed (routed={routed}) differs from native"
+        );
+    }
 }
 
 macro_rules! differential_tests {

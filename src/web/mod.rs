@@ -2,6 +2,7 @@
 //! pure core and its effects into JavaScript calls. wasm32 only.
 
 mod glue;
+mod observe;
 mod route;
 mod schedule;
 mod socket;
@@ -13,6 +14,7 @@ use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
+pub use observe::{Listener, Observer, Wait, WaitError, on_websocket, wait_for_websocket};
 use route::{Callbacks, RouteHandler};
 pub use route::{RouteError, WebSocketRoute};
 use socket::{Passthrough, Routed, SocketBackend};
@@ -156,8 +158,12 @@ fn create_socket(target: JsValue, url: String, protocols: JsValue) -> Result<JsV
         .rev()
         .find(|r| matches(&r.matcher, &href, base.as_deref()))
         .cloned();
+    let observer = observe::observe_new_socket(&href);
     let Some(route) = chosen else {
-        let p = Passthrough::new(&native, target, &url, &protocols)?;
+        let p = Passthrough::new(&native, target, &url, &protocols, observer.clone())?;
+        if let Some(o) = &observer {
+            observe::announce(o);
+        }
         return Ok(SocketBackend::native(p).into());
     };
     let list: Vec<String> = js_sys::Array::from(&protocols)
@@ -167,7 +173,18 @@ fn create_socket(target: JsValue, url: String, protocols: JsValue) -> Result<JsV
     let quirks = host_quirks();
     validate::validate_protocols(&list, quirks).map_err(|e| dom_error(e.name(), &e.to_string()))?;
     let callbacks = Callbacks::new(route.handler.clone());
-    let socket = Routed::new(target, href, list, callbacks, native, quirks);
+    let socket = Routed::new(
+        target,
+        href,
+        list,
+        callbacks,
+        native,
+        quirks,
+        observer.clone(),
+    );
+    if let Some(o) = &observer {
+        observe::announce(o);
+    }
     Ok(SocketBackend::routed(socket).into())
 }
 
@@ -314,6 +331,27 @@ pub fn unroute_web_socket(url: JsValue, handler: Option<Function>) -> Result<(),
 #[wasm_bindgen(js_name = unrouteAll)]
 pub fn unroute_all() {
     remove_routes(|_| false);
+}
+
+/// Calls `listener` with an observer for every socket created from now on.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = on)]
+pub fn js_on(event: &str, listener: Function) -> Result<(), JsValue> {
+    observe::js_on(event, listener)
+}
+
+/// Removes a listener added with `on`.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = off)]
+pub fn js_off(event: &str, listener: Function) -> Result<(), JsValue> {
+    observe::js_off(event, listener)
+}
+
+/// Resolves with the observer of the next socket the predicate accepts.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = waitForEvent)]
+pub fn js_wait_for_event(event: &str, options: JsValue) -> Result<js_sys::Promise, JsValue> {
+    observe::js_wait_for_event(event, options)
 }
 
 /// Sets the base URL relative globs resolve against (`null` restores the
@@ -477,6 +515,27 @@ pub fn js_api() -> js_sys::Object {
     set(
         "setBaseURL",
         Closure::<dyn Fn(Option<String>)>::new(set_base_url).into_js_value(),
+    );
+    set(
+        "on",
+        Closure::<dyn Fn(String, Function) -> Result<(), JsValue>>::new(|e: String, f| {
+            js_on(&e, f)
+        })
+        .into_js_value(),
+    );
+    set(
+        "off",
+        Closure::<dyn Fn(String, Function) -> Result<(), JsValue>>::new(|e: String, f| {
+            js_off(&e, f)
+        })
+        .into_js_value(),
+    );
+    set(
+        "waitForEvent",
+        Closure::<dyn Fn(String, JsValue) -> Result<js_sys::Promise, JsValue>>::new(
+            |e: String, o| js_wait_for_event(&e, o),
+        )
+        .into_js_value(),
     );
     set("version", JsValue::from_str(env!("CARGO_PKG_VERSION")));
     api

@@ -244,6 +244,10 @@ impl WebSocketRoute {
     /// this is how a route refuses a connection.
     pub fn close_with(&self, code: Option<u16>, reason: Option<&str>) {
         let side = self.side;
+        if side == Side::Page && code == Some(crate::core::ABNORMAL) {
+            self.socket
+                .note_failure(|| "the route refused the connection (close 1006)".into());
+        }
         let reason = reason.map(str::to_owned);
         self.socket.input(|c| c.route_close(side, code, reason));
     }

@@ -10,6 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, CloseEvent, CloseEventInit, Event, MessageEvent, MessageEventInit};
 
 use super::glue::{self, NativeSocket};
+use super::observe::Observer;
 use super::route::{Callbacks, WebSocketRoute};
 use super::{dom_error, report, schedule};
 use crate::core::{CoreError, Effect, Message, ReadyState, Side, Socket};
@@ -113,7 +114,7 @@ impl SocketBackend {
     #[wasm_bindgen(js_name = binaryType)]
     pub fn binary_type(&self) -> String {
         match &self.inner {
-            Backend::Native(p) => p.real.binary_type(),
+            Backend::Native(p) => p.binary_type(),
             Backend::Routed(r) => r.binary_type.get().as_str().to_owned(),
         }
     }
@@ -122,7 +123,7 @@ impl SocketBackend {
     #[wasm_bindgen(js_name = setBinaryType)]
     pub fn set_binary_type(&self, value: &str) {
         match &self.inner {
-            Backend::Native(p) => p.real.set_binary_type(value),
+            Backend::Native(p) => p.set_binary_type(value),
             Backend::Routed(r) => {
                 if let Some(t) = BinaryType::parse(value) {
                     r.binary_type.set(t);
@@ -134,7 +135,7 @@ impl SocketBackend {
     /// `WebSocket.send()`; `data` is a string, a BufferSource or a Blob.
     pub fn send(&self, data: JsValue) -> Result<(), JsValue> {
         match &self.inner {
-            Backend::Native(p) => p.real.send_any(&data),
+            Backend::Native(p) => p.send(data),
             Backend::Routed(r) => r.page_send(data),
         }
     }
@@ -239,9 +240,16 @@ fn construct_native(
 
 /// An unrouted socket: every call goes to a native socket, every native event
 /// is re-fired at the shim instance in the same task.
+///
+/// When the socket is observed, the native socket always receives
+/// ArrayBuffers (observers report bytes, and a Blob can only be read
+/// asynchronously) and the shim applies the page's `binaryType` at dispatch.
 pub(crate) struct Passthrough {
     real: NativeSocket,
     listeners: RefCell<Option<Listeners>>,
+    observer: Option<Observer>,
+    binary_type: Option<Cell<BinaryType>>,
+    next_ticket: Cell<u64>,
 }
 
 impl Passthrough {
@@ -250,38 +258,145 @@ impl Passthrough {
         target: JsValue,
         url: &str,
         protocols: &JsValue,
+        observer: Option<Observer>,
     ) -> Result<Rc<Self>, JsValue> {
         let real = construct_native(native, url, protocols)?;
+        let binary_type = observer.as_ref().map(|o| {
+            o.hold_events_behind_sends();
+            real.set_binary_type("arraybuffer");
+            Cell::new(BinaryType::Blob)
+        });
         let this = Rc::new(Passthrough {
             real: real.clone(),
             listeners: RefCell::new(None),
+            observer,
+            binary_type,
+            next_ticket: Cell::new(0),
         });
         let target = Rc::new(RefCell::new(Some(target)));
         let (t1, t2, t3, t4) = (target.clone(), target.clone(), target.clone(), target);
-        let weak = Rc::downgrade(&this);
+        let (w2, w3, w4) = (
+            Rc::downgrade(&this),
+            Rc::downgrade(&this),
+            Rc::downgrade(&this),
+        );
+        let opened = Rc::new(Cell::new(false));
+        let opened_too = opened.clone();
         let listeners = Listeners::attach(
             &real,
-            move |_| fire(&t1, plain_event("open")),
+            move |_| {
+                opened_too.set(true);
+                fire(&t1, plain_event("open"))
+            },
             move |e| {
                 let e: MessageEvent = e.unchecked_into();
-                fire(&t2, message_event(&e.data(), &e.origin()));
+                let mut data = e.data();
+                if let Some(this) = w2.upgrade() {
+                    if let Some(o) = &this.observer {
+                        o.frame_received(message_of(&data));
+                    }
+                    if let Some(BinaryType::Blob) = this.binary_type.as_ref().map(Cell::get) {
+                        if !data.is_string() {
+                            data = blob_of(&data);
+                        }
+                    }
+                }
+                fire(&t2, message_event(&data, &e.origin()));
             },
-            move |_| fire(&t3, plain_event("error")),
+            move |_| {
+                if let Some(o) = w3.upgrade().and_then(|this| this.observer.clone()) {
+                    o.socket_error(if opened.get() {
+                        "the connection failed (dropped, or the server sent an invalid frame)".into()
+                    } else {
+                        "the handshake failed (refused, rejected or unreachable; browsers do not expose the status)".into()
+                    });
+                }
+                fire(&t3, plain_event("error"))
+            },
             move |e| {
                 let e: CloseEvent = e.unchecked_into();
+                let this = w4.upgrade();
+                if let Some(o) = this.as_ref().and_then(|t| t.observer.as_ref()) {
+                    o.closed();
+                }
                 fire(&t4, close_event(e.code(), &e.reason(), e.was_clean()));
                 // Break the shim -> backend -> closure -> shim cycle.
                 t4.borrow_mut().take();
-                if let Some(this) = weak.upgrade() {
-                    if let Some(l) = this.listeners.borrow_mut().take() {
-                        l.release();
-                    }
+                if let Some(l) = this.and_then(|t| t.listeners.borrow_mut().take()) {
+                    l.release();
                 }
             },
         );
         *this.listeners.borrow_mut() = Some(listeners);
         Ok(this)
     }
+
+    fn binary_type(&self) -> String {
+        match &self.binary_type {
+            Some(t) => t.get().as_str().to_owned(),
+            None => self.real.binary_type(),
+        }
+    }
+
+    fn set_binary_type(&self, value: &str) {
+        match &self.binary_type {
+            Some(t) => {
+                if let Some(v) = BinaryType::parse(value) {
+                    t.set(v);
+                }
+            }
+            None => self.real.set_binary_type(value),
+        }
+    }
+
+    fn send(&self, data: JsValue) -> Result<(), JsValue> {
+        let open = self.observer.is_some() && self.real.ready_state() == ReadyState::Open as u16;
+        self.real.send_any(&data)?;
+        if let (true, Some(o)) = (open, &self.observer) {
+            match data.dyn_ref::<Blob>() {
+                Some(blob) => {
+                    let ticket = self.next_ticket.get();
+                    self.next_ticket.set(ticket.wrapping_add(1));
+                    o.frame_sent_pending(ticket);
+                    let o = o.clone();
+                    read_blob(blob, move |m| o.frame_sent_resolved(ticket, m));
+                }
+                None => o.frame_sent(message_of(&data)),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The message a string or BufferSource carries (bytes copied).
+fn message_of(data: &JsValue) -> Message {
+    match data.as_string() {
+        Some(s) => Message::Text(s),
+        None => Message::Binary(copy_buffer_source(data)),
+    }
+}
+
+/// A Blob holding the bytes of an ArrayBuffer.
+fn blob_of(buffer: &JsValue) -> JsValue {
+    Blob::new_with_buffer_source_sequence(&js_sys::Array::of1(buffer))
+        .map(Into::into)
+        .unwrap_or(JsValue::NULL)
+}
+
+/// Reads `blob` asynchronously; `done` gets its bytes, or `None` (reported on
+/// the console) when reading failed.
+fn read_blob(blob: &Blob, done: impl FnOnce(Option<Message>) + 'static) {
+    let read = blob.array_buffer();
+    wasm_bindgen_futures::spawn_local(async move {
+        let bytes = match wasm_bindgen_futures::JsFuture::from(read).await {
+            Ok(buf) => Some(Message::Binary(Uint8Array::new(&buf).to_vec())),
+            Err(e) => {
+                report("wsroute: reading a Blob failed:", &e);
+                None
+            }
+        };
+        done(bytes);
+    });
 }
 
 // ---- routed -----------------------------------------------------------------
@@ -300,6 +415,8 @@ pub(crate) struct Routed {
     real_failed: Cell<bool>,
     next_ticket: Cell<u64>,
     quirks: validate::Quirks,
+    observer: Option<Observer>,
+    failure: RefCell<Option<String>>,
 }
 
 impl Routed {
@@ -310,6 +427,7 @@ impl Routed {
         callbacks: Callbacks,
         native: Function,
         quirks: validate::Quirks,
+        observer: Option<Observer>,
     ) -> Rc<Self> {
         let origin = web_sys::Url::new(&url)
             .map(|u| u.origin())
@@ -327,6 +445,8 @@ impl Routed {
             real_failed: Cell::new(false),
             next_ticket: Cell::new(0),
             quirks,
+            observer,
+            failure: RefCell::new(None),
         });
         this.pump();
         this
@@ -369,15 +489,29 @@ impl Routed {
             Effect::RunHandler => self.run_handler(),
             Effect::DispatchOpen => fire(&self.target, plain_event("open")),
             Effect::DispatchMessage(m) => {
+                if let Some(o) = &self.observer {
+                    o.frame_received(m.clone());
+                }
                 let data = self.page_data(m);
                 fire(&self.target, message_event(&data, &self.origin));
             }
-            Effect::DispatchError => fire(&self.target, plain_event("error")),
+            Effect::DispatchError => {
+                if let Some(o) = &self.observer {
+                    let what = self.failure.borrow_mut().take();
+                    o.socket_error(what.unwrap_or_else(|| "the connection failed".into()));
+                }
+                fire(&self.target, plain_event("error"))
+            }
             Effect::DispatchClose {
                 code,
                 reason,
                 was_clean,
-            } => fire(&self.target, close_event(code, &reason, was_clean)),
+            } => {
+                if let Some(o) = &self.observer {
+                    o.closed();
+                }
+                fire(&self.target, close_event(code, &reason, was_clean))
+            }
             Effect::CallOnMessage { side, message } => {
                 Callbacks::call_on_message(self, side, message)
             }
@@ -434,6 +568,7 @@ impl Routed {
     }
 
     pub(crate) fn handler_failed(self: &Rc<Self>, error: &JsValue) {
+        self.note_failure(|| format!("the route handler threw: {}", glue::to_js_string(error)));
         report(
             &format!("wsroute: the route handler for {} failed:", self.url),
             error,
@@ -451,24 +586,36 @@ impl Routed {
                 &CoreError::StillConnecting.to_string(),
             ));
         }
-        if let Some(s) = data.as_string() {
-            self.input(|c| c.page_send(Message::Text(s)))
-                .map_err(|e| dom_error("InvalidStateError", &e.to_string()))?;
-        } else if let Some(blob) = data.dyn_ref::<Blob>() {
+        let invalid_state = |e: CoreError| dom_error("InvalidStateError", &e.to_string());
+        // Only frames that are transmitted (state OPEN) are reported.
+        let observer = self.observer.as_ref().filter(|_| state == ReadyState::Open);
+        if let Some(blob) = data.dyn_ref::<Blob>() {
             let ticket = self.next_ticket();
             let size = blob.size() as u64;
+            if let Some(o) = observer {
+                o.frame_sent_pending(ticket);
+            }
             self.input(|c| c.page_send_pending(ticket, size))
-                .map_err(|e| dom_error("InvalidStateError", &e.to_string()))?;
+                .map_err(invalid_state)?;
             if state == ReadyState::Open {
-                self.read_blob(blob, move |c, bytes| match bytes {
-                    Some(m) => c.page_blob_read(ticket, m),
-                    None => c.page_blob_failed(ticket),
+                let (this, observer) = (self.clone(), observer.cloned());
+                read_blob(blob, move |bytes| {
+                    if let Some(o) = observer {
+                        o.frame_sent_resolved(ticket, bytes.clone());
+                    }
+                    this.input(|c| match bytes {
+                        Some(m) => c.page_blob_read(ticket, m),
+                        None => c.page_blob_failed(ticket),
+                    });
                 });
             }
         } else {
-            let bytes = copy_buffer_source(&data);
-            self.input(|c| c.page_send(Message::Binary(bytes)))
-                .map_err(|e| dom_error("InvalidStateError", &e.to_string()))?;
+            let message = message_of(&data);
+            if let Some(o) = observer {
+                o.frame_sent(message.clone());
+            }
+            self.input(|c| c.page_send(message))
+                .map_err(invalid_state)?;
         }
         Ok(())
     }
@@ -487,6 +634,9 @@ impl Routed {
         let code = code.map(|c| validate::clamp_close_code(c, self.quirks));
         validate::validate_close(code, reason.as_deref())
             .map_err(|e| dom_error(e.name(), &e.to_string()))?;
+        if self.with_core(|c| c.ready_state()) == ReadyState::Connecting {
+            self.note_failure(|| "the page closed the socket before it opened".into());
+        }
         self.input(|c| c.page_close(code, reason));
         Ok(())
     }
@@ -499,26 +649,25 @@ impl Routed {
 
     /// Reads `blob` (asynchronously), then feeds its bytes, or `None` when
     /// reading failed, to the state machine through `done`.
+    /// Reads `blob`, then feeds its bytes (or `None` when reading failed) to
+    /// the state machine through `done`.
     pub(crate) fn read_blob(
         self: &Rc<Self>,
         blob: &Blob,
         done: impl FnOnce(&mut Socket<Message>, Option<Message>) + 'static,
     ) {
         let this = self.clone();
-        let read = blob.array_buffer();
-        wasm_bindgen_futures::spawn_local(async move {
-            let bytes = match wasm_bindgen_futures::JsFuture::from(read).await {
-                Ok(buf) => Some(Message::Binary(Uint8Array::new(&buf).to_vec())),
-                Err(e) => {
-                    report(
-                        &format!("wsroute: reading a Blob sent on {} failed:", this.url),
-                        &e,
-                    );
-                    None
-                }
-            };
-            this.input(|c| done(c, bytes));
-        });
+        read_blob(blob, move |bytes| this.input(|c| done(c, bytes)));
+    }
+
+    /// Remembers why the page socket is about to fail, for `socketerror`.
+    pub(crate) fn note_failure(&self, what: impl FnOnce() -> String) {
+        if self.observer.is_some() {
+            let mut f = self.failure.borrow_mut();
+            if f.is_none() {
+                *f = Some(what());
+            }
+        }
     }
 
     // ---- the real socket ----
@@ -533,6 +682,12 @@ impl Routed {
             Ok(real) => real,
             Err(e) => {
                 report(&format!("wsroute: connecting to {} failed:", self.url), &e);
+                self.note_failure(|| {
+                    format!(
+                        "connecting to the server failed: {}",
+                        glue::to_js_string(&e)
+                    )
+                });
                 self.input(|c| c.server_closed(crate::core::ABNORMAL, String::new(), false, true));
                 return;
             }
@@ -569,6 +724,14 @@ impl Routed {
             move |_| {
                 if let Some(this) = w3.upgrade() {
                     this.real_failed.set(true);
+                    let opened = this.with_core(|c| c.ready_state()) != ReadyState::Connecting;
+                    this.note_failure(|| {
+                        if opened {
+                            "the connection to the server failed (dropped, or an invalid frame)".into()
+                        } else {
+                            "the handshake with the server failed (refused, rejected or unreachable)".into()
+                        }
+                    });
                 }
             },
             move |e| {
