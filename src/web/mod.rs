@@ -260,6 +260,41 @@ fn remove_routes(keep: impl Fn(&RouteEntry) -> bool) {
 
 // ---- the JavaScript API -----------------------------------------------------
 
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** Which sockets a route handles: a Playwright glob, a RegExp (unanchored), or a predicate. */
+export type UrlMatcher = string | RegExp | ((url: URL) => boolean);
+/** A route handler; the page's `open` waits until it returns (or its promise settles). */
+export type RouteHandler = (ws: WebSocketRoute) => unknown;
+/** A frame the page sent or received: text as a string, binary as an ArrayBuffer. */
+export interface WebSocketFrame { payload: string | ArrayBuffer }
+/** A predicate (sync or async), or `{ predicate, timeout }`; timeout defaults to 30000 ms, 0 = none. */
+export type WaitOptions<T> =
+  | ((value: T) => unknown)
+  | { predicate?: (value: T) => unknown; timeout?: number };
+/** Options of `WebSocketRoute.close()`: any code a server could report (1000-4999); 1006 fails the page socket. */
+export interface CloseOptions { code?: number; reason?: string }
+
+export interface WebSocketObserver {
+  on(event: 'framesent' | 'framereceived', listener: (frame: WebSocketFrame) => void): this;
+  on(event: 'close', listener: (ws: WebSocketObserver) => void): this;
+  on(event: 'socketerror', listener: (error: string) => void): this;
+  off(event: 'framesent' | 'framereceived', listener: (frame: WebSocketFrame) => void): this;
+  off(event: 'close', listener: (ws: WebSocketObserver) => void): this;
+  off(event: 'socketerror', listener: (error: string) => void): this;
+  waitForEvent(event: 'framesent' | 'framereceived', options?: WaitOptions<WebSocketFrame>): Promise<WebSocketFrame>;
+  waitForEvent(event: 'close', options?: WaitOptions<WebSocketObserver>): Promise<WebSocketObserver>;
+  waitForEvent(event: 'socketerror', options?: WaitOptions<string>): Promise<string>;
+}
+
+/** Calls `listener` with an observer for every socket created from now on. */
+export function on(event: 'websocket', listener: (ws: WebSocketObserver) => void): void;
+/** Removes a listener added with `on`. */
+export function off(event: 'websocket', listener: (ws: WebSocketObserver) => void): void;
+/** Resolves with the observer of the next socket the predicate accepts. */
+export function waitForEvent(event: 'websocket', options?: WaitOptions<WebSocketObserver>): Promise<WebSocketObserver>;
+"#;
+
 /// Replaces `globalThis.WebSocket` with wsroute's class (idempotent).
 #[doc(hidden)]
 #[wasm_bindgen(js_name = install)]
@@ -276,9 +311,12 @@ pub fn js_uninstall() {
 
 /// Routes sockets whose URL matches `url` (a glob string, a RegExp or a
 /// predicate receiving a `URL`) to `handler`.
-#[wasm_bindgen(js_name = routeWebSocket)]
 #[doc(hidden)]
-pub fn route_web_socket(url: JsValue, handler: JsValue) -> Result<(), JsValue> {
+#[wasm_bindgen(js_name = routeWebSocket)]
+pub fn route_web_socket(
+    #[wasm_bindgen(unchecked_param_type = "UrlMatcher")] url: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "RouteHandler")] handler: JsValue,
+) -> Result<(), JsValue> {
     let handler = handler
         .dyn_into::<Function>()
         .map_err(|_| js_sys::TypeError::new("routeWebSocket: handler must be a function"))?;
@@ -311,9 +349,12 @@ fn same_matcher(a: &Matcher, b: &Matcher) -> bool {
 }
 
 /// Removes routes registered with the same `url` (and `handler`, if given).
-#[wasm_bindgen(js_name = unrouteWebSocket)]
 #[doc(hidden)]
-pub fn unroute_web_socket(url: JsValue, handler: Option<Function>) -> Result<(), JsValue> {
+#[wasm_bindgen(js_name = unrouteWebSocket)]
+pub fn unroute_web_socket(
+    #[wasm_bindgen(unchecked_param_type = "UrlMatcher")] url: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RouteHandler")] handler: Option<Function>,
+) -> Result<(), JsValue> {
     let matcher = js_matcher(&url)?;
     remove_routes(|e| {
         let same_handler = match (&handler, &e.handler) {
@@ -335,21 +376,21 @@ pub fn unroute_all() {
 
 /// Calls `listener` with an observer for every socket created from now on.
 #[doc(hidden)]
-#[wasm_bindgen(js_name = on)]
+#[wasm_bindgen(js_name = on, skip_typescript)]
 pub fn js_on(event: &str, listener: Function) -> Result<(), JsValue> {
     observe::js_on(event, listener)
 }
 
 /// Removes a listener added with `on`.
 #[doc(hidden)]
-#[wasm_bindgen(js_name = off)]
+#[wasm_bindgen(js_name = off, skip_typescript)]
 pub fn js_off(event: &str, listener: Function) -> Result<(), JsValue> {
     observe::js_off(event, listener)
 }
 
 /// Resolves with the observer of the next socket the predicate accepts.
 #[doc(hidden)]
-#[wasm_bindgen(js_name = waitForEvent)]
+#[wasm_bindgen(js_name = waitForEvent, skip_typescript)]
 pub fn js_wait_for_event(event: &str, options: JsValue) -> Result<js_sys::Promise, JsValue> {
     observe::js_wait_for_event(event, options)
 }

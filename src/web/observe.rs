@@ -725,12 +725,14 @@ const SOCKET_EVENTS: [Kind; 4] = [
 
 #[wasm_bindgen(js_class = WebSocketObserver)]
 impl Observer {
+    /// The socket's URL.
     #[doc(hidden)]
     #[wasm_bindgen(js_name = url)]
     pub fn js_url(&self) -> String {
         self.url()
     }
 
+    /// Whether the socket has closed (true before `close` listeners run).
     #[doc(hidden)]
     #[wasm_bindgen(js_name = isClosed)]
     pub fn js_is_closed(&self) -> bool {
@@ -738,7 +740,7 @@ impl Observer {
     }
 
     #[doc(hidden)]
-    #[wasm_bindgen(js_name = on)]
+    #[wasm_bindgen(js_name = on, skip_typescript)]
     pub fn js_on(&self, event: &str, listener: Function) -> Result<Observer, JsValue> {
         let kind = parse_kind(event, &SOCKET_EVENTS)?;
         self.inner.hub.add(kind, Callback::Js(listener));
@@ -746,7 +748,7 @@ impl Observer {
     }
 
     #[doc(hidden)]
-    #[wasm_bindgen(js_name = off)]
+    #[wasm_bindgen(js_name = off, skip_typescript)]
     pub fn js_off(&self, event: &str, listener: Function) -> Result<Observer, JsValue> {
         let kind = parse_kind(event, &SOCKET_EVENTS)?;
         self.inner.hub.remove_js(kind, &listener);
@@ -754,7 +756,7 @@ impl Observer {
     }
 
     #[doc(hidden)]
-    #[wasm_bindgen(js_name = waitForEvent)]
+    #[wasm_bindgen(js_name = waitForEvent, skip_typescript)]
     pub fn js_wait_for_event(
         &self,
         event: &str,

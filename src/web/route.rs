@@ -320,9 +320,15 @@ impl WebSocketRoute {
         self.socket.with_core(|c| c.requested_protocols().to_vec())
     }
 
+    /// Sends a message: to the page on the page side, to the server on the
+    /// server side (queued in order until the server opens; Blobs keep their place).
     #[doc(hidden)]
     #[wasm_bindgen(js_name = send)]
-    pub fn js_send(&self, message: JsValue) -> Result<(), JsValue> {
+    pub fn js_send(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | ArrayBuffer | ArrayBufferView | Blob")]
+        message: JsValue,
+    ) -> Result<(), JsValue> {
         if let Some(s) = message.as_string() {
             self.send(Message::Text(s));
         } else if let Some(blob) = message.dyn_ref::<web_sys::Blob>() {
@@ -346,9 +352,14 @@ impl WebSocketRoute {
         Ok(())
     }
 
+    /// Closes this side. On the page side: no code gives the page 1005; code
+    /// 1006 fails the page socket (`error`, then close 1006), refusing the connection.
     #[doc(hidden)]
-    #[wasm_bindgen(js_name = close)]
-    pub fn js_close(&self, options: JsValue) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = close, unchecked_return_type = "Promise<void>")]
+    pub fn js_close(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "CloseOptions")] options: JsValue,
+    ) -> js_sys::Promise {
         let get = |k: &str| {
             if options.is_object() {
                 js_sys::Reflect::get(&options, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
@@ -383,18 +394,35 @@ impl WebSocketRoute {
         js_sys::Promise::resolve(&JsValue::UNDEFINED)
     }
 
+    /// Handles messages arriving on this side (text as string, binary as
+    /// ArrayBuffer) instead of forwarding them. Replaces an earlier handler.
     #[doc(hidden)]
     #[wasm_bindgen(js_name = onMessage)]
-    pub fn js_on_message(&self, handler: Function) {
+    pub fn js_on_message(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "(message: string | ArrayBuffer) => unknown")]
+        handler: Function,
+    ) {
         self.set_on_message(OnMessage::Js(handler));
     }
 
+    /// Handles this side's close (code and reason, `undefined` when none was
+    /// given) instead of forwarding it. Replaces an earlier handler.
     #[doc(hidden)]
     #[wasm_bindgen(js_name = onClose)]
-    pub fn js_on_close(&self, handler: Function) {
+    pub fn js_on_close(
+        &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "(code: number | undefined, reason: string | undefined) => unknown"
+        )]
+        handler: Function,
+    ) {
         self.set_on_close(OnClose::Js(handler));
     }
 
+    /// Connects to the real server with the page's URL and protocols and returns
+    /// the server-side route. Throws `Already connected to the server` on a
+    /// second call, and on the server side.
     #[doc(hidden)]
     #[wasm_bindgen(js_name = connectToServer)]
     pub fn js_connect_to_server(&self) -> Result<WebSocketRoute, JsError> {

@@ -42,7 +42,7 @@ impl BinaryType {
 
 /// The JS-side backend object of one shim instance.
 #[doc(hidden)]
-#[wasm_bindgen]
+#[wasm_bindgen(skip_typescript)]
 pub struct SocketBackend {
     inner: Backend,
 }
