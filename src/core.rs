@@ -852,3 +852,7 @@ impl<P: Payload> Socket<P> {
 #[cfg(test)]
 #[path = "core_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "core_props.rs"]
+mod props;
