@@ -483,7 +483,8 @@ impl Placeholders {
     }
 
     /// Puts the original pieces back into the parser's output. Pieces in the scheme or host
-    /// of a URL with a special scheme are lower-cased, as those parts are case-insensitive.
+    /// of a URL with a special scheme are lower-cased (ASCII: the socket URL has a punycode
+    /// host), as those parts are case-insensitive.
     fn restore(&self, resolved: &str) -> String {
         let host_end = host_end(resolved);
         let mut found: Vec<(usize, usize, String)> = self
@@ -492,7 +493,7 @@ impl Placeholders {
             .filter_map(|(placeholder, original)| {
                 let at = resolved.find(placeholder.as_str())?;
                 let text = if at < host_end {
-                    original.to_lowercase()
+                    original.to_ascii_lowercase()
                 } else {
                     original.clone()
                 };
@@ -541,7 +542,7 @@ fn ws_scheme(scheme: &str) -> String {
 /// The same for a scheme with glob syntax: every `http` in it becomes `ws`, so `http*` works
 /// as `ws*` and `{http,https}` as `{ws,wss}`.
 fn ws_scheme_glob(scheme: &str) -> String {
-    scheme.to_lowercase().replace("http", "ws")
+    scheme.to_ascii_lowercase().replace("http", "ws")
 }
 
 /// Resolves a route glob against the base URL (see the module documentation).
