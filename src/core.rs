@@ -853,6 +853,7 @@ impl<P: Payload> Socket<P> {
 #[path = "core_tests.rs"]
 mod tests;
 
-#[cfg(test)]
+// Host only: proptest is not a wasm32 dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "core_props.rs"]
 mod props;
