@@ -5,7 +5,7 @@
 //
 // Every test gets a fresh browser context and page. `env` carries what
 // `cargo xtask test` passes in: the echo server, the static server (serving
-// tests/e2e/pages with /pkg/ mounted) and the repo paths.
+// tests/e2e/pages with /pkg/ and /node_modules/ mounted) and the repo paths.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 export { default as assert } from 'node:assert/strict';
@@ -17,7 +17,7 @@ export const env = {
   repo,
   /** ws://127.0.0.1:PORT of the xtask echo server (no path). */
   echoURL: process.env.WSROUTE_ECHO_URL || '',
-  /** http://127.0.0.1:PORT serving tests/e2e/pages, /pkg/ -> <repo>/pkg/. */
+  /** http://127.0.0.1:PORT serving tests/e2e/pages, /pkg/ -> <repo>/pkg/, /node_modules/ -> tests/e2e/node_modules/. */
   httpURL: process.env.WSROUTE_HTTP_URL || '',
   /** Absolute path of the classic script, for page.addInitScript({ path }). */
   pkgGlobal: path.join(repo, 'pkg', 'wsroute.global.js'),

@@ -241,6 +241,41 @@ fn pinned_playwright(e2e: &Path) -> Option<String> {
     json_string_after(&pkg, "\"playwright-core\"")
 }
 
+/// `(name, version)` of each entry of the flat `"devDependencies"` object of a package.json.
+fn dev_dependencies(pkg: &str) -> Vec<(String, String)> {
+    let Some(at) = pkg.find("\"devDependencies\"") else {
+        return Vec::new();
+    };
+    let rest = &pkg[at..];
+    let (Some(open), Some(close)) = (rest.find('{'), rest.find('}')) else {
+        return Vec::new();
+    };
+    rest[open + 1..close.max(open + 1)]
+        .split(',')
+        .filter_map(|entry| {
+            let (name, version) = entry.split_once(':')?;
+            let unquote = |s: &str| s.trim().trim_matches('"').to_string();
+            Some((unquote(name), unquote(version)))
+        })
+        .collect()
+}
+
+/// The devDependencies of `dir/package.json` not installed at their pinned version.
+fn missing_npm_packages(dir: &Path) -> Vec<String> {
+    let pkg = std::fs::read_to_string(dir.join("package.json")).unwrap_or_default();
+    dev_dependencies(&pkg)
+        .into_iter()
+        .filter(|(name, want)| {
+            let have =
+                std::fs::read_to_string(dir.join("node_modules").join(name).join("package.json"))
+                    .ok()
+                    .and_then(|p| json_string_after(&p, "\"version\""));
+            have.as_deref() != Some(want.as_str())
+        })
+        .map(|(name, want)| format!("{name}@{want}"))
+        .collect()
+}
+
 /// The first `"..."` string after `key` (enough for our package.json files).
 fn json_string_after(text: &str, key: &str) -> Option<String> {
     let rest = &text[text.find(key)? + key.len()..];
@@ -298,7 +333,8 @@ fn npm_packages() -> Result<()> {
     let have = std::fs::read_to_string(e2e.join("node_modules/playwright-core/package.json"))
         .ok()
         .and_then(|p| json_string_after(&p, "\"version\""));
-    if have.is_some() && have == want {
+    let missing = missing_npm_packages(&e2e);
+    if have.is_some() && have == want && missing.is_empty() {
         say(
             "e2e npm packages",
             &format!("installed (playwright-core {})", have.unwrap_or_default()),
@@ -313,9 +349,10 @@ fn npm_packages() -> Result<()> {
     say(
         "e2e npm packages",
         &format!(
-            "playwright-core {} wanted, {} found: npm {verb} (no browser download)",
+            "playwright-core {} wanted, {} found; missing: {}: npm {verb} (no browser download)",
             want.as_deref().unwrap_or("?"),
-            have.as_deref().unwrap_or("none")
+            have.as_deref().unwrap_or("none"),
+            missing.join(" ")
         ),
     );
     let mut c = cmd("npm");
@@ -338,5 +375,16 @@ mod tests {
         );
         assert_eq!(json_string_after(p, "\"version\"").as_deref(), Some("9"));
         assert_eq!(json_string_after(p, "\"nope\""), None);
+        let pkg = r#"{ "name": "x", "devDependencies": { "a-b": "1.2.3", "@s/c" : "4.5.6" },
+            "dependencies": { "d": "7" } }"#;
+        assert_eq!(
+            dev_dependencies(pkg),
+            [
+                ("a-b".to_string(), "1.2.3".to_string()),
+                ("@s/c".to_string(), "4.5.6".to_string())
+            ]
+        );
+        assert!(dev_dependencies(r#"{ "devDependencies": {} }"#).is_empty());
+        assert!(dev_dependencies("{}").is_empty());
     }
 }

@@ -573,6 +573,8 @@ fn e2e_suite(root: &Path, echo_url: &str) -> Result<Suite> {
     println!("\n==== {name} ====");
     let site = Site::new(root.join("tests/e2e/pages"))
         .mount("/pkg/", root.join("pkg"))
+        // Browser builds of the third-party clients the e2e pages load.
+        .mount("/node_modules/", root.join("tests/e2e/node_modules"))
         .csp(CSP_PAGE, CSP_POLICY);
     let http =
         StaticServer::start(site).map_err(|e| format!("cannot start the static server: {e}"))?;
