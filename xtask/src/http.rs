@@ -1,8 +1,12 @@
-//! A tiny static HTTP/1.1 file server (std only) for the e2e pages and the demo.
+//! A tiny static HTTP/1.1 file server (std only) for the e2e pages, the wasm
+//! suites' worker tests and the demo.
 //!
 //! Serves a directory tree, extra mounted directories (`/pkg/` -> `<repo>/pkg/`),
 //! generated in-memory files (`/config.js`), with `Cache-Control: no-store`, on
-//! `127.0.0.1` and an ephemeral port. One path can carry a
+//! `127.0.0.1` and an ephemeral port. Responses are readable from any origin
+//! (`Access-Control-Allow-Origin: *`, and `Cross-Origin-Resource-Policy:
+//! cross-origin` for cross-origin-isolated pages such as wasm-bindgen-test's,
+//! whose workers load `pkg/` from here). One path can carry a
 //! `Content-Security-Policy` header. Every response closes the connection.
 
 use std::io::{self, BufRead, BufReader, Write};
@@ -226,7 +230,8 @@ fn respond(
 ) -> io::Result<()> {
     let mut head = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\n\
-         Cache-Control: no-store\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n",
+         Cache-Control: no-store\r\nAccess-Control-Allow-Origin: *\r\n\
+         Cross-Origin-Resource-Policy: cross-origin\r\nConnection: close\r\n",
         body.len()
     );
     for (k, v) in extra {
@@ -280,6 +285,11 @@ mod tests {
         assert!(h.starts_with("HTTP/1.1 200"), "{h}");
         assert!(h.contains("Content-Type: text/html"), "{h}");
         assert!(h.contains("Cache-Control: no-store"), "{h}");
+        assert!(h.contains("Access-Control-Allow-Origin: *"), "{h}");
+        assert!(
+            h.contains("Cross-Origin-Resource-Policy: cross-origin"),
+            "{h}"
+        );
         assert!(!h.contains("Content-Security-Policy"), "{h}");
         assert_eq!(b, b"<p>hi</p>");
 

@@ -460,10 +460,17 @@ pub fn test(o: &Opts) -> Result<()> {
             }
         };
         if let Some(targets) = targets {
+            // pkg/ over HTTP on another origin, with CORS, for the worker tests
+            // (`importScripts()` / `import()` from Blob workers).
+            let http = StaticServer::start(wasm_site(&root))
+                .map_err(|e| format!("cannot start the static server: {e}"))?;
+            let http_url = http.url();
+            println!("static server: {http_url}  (WSROUTE_HTTP_URL)");
             for b in &o.browsers {
-                let s = wasm_suite(&root, *b, &targets, &echo_url)?;
+                let s = wasm_suite(&root, *b, &targets, &echo_url, &http_url)?;
                 record(&mut suites, s)?;
             }
+            drop(http);
         }
     }
 
@@ -476,7 +483,18 @@ pub fn test(o: &Opts) -> Result<()> {
     Ok(())
 }
 
-fn wasm_suite(root: &Path, b: Browser, targets: &WasmTargets, echo_url: &str) -> Result<Suite> {
+/// What the wasm suites fetch over HTTP: `pkg/` under `/pkg/`.
+fn wasm_site(root: &Path) -> Site {
+    Site::new(root.join("pkg")).mount("/pkg/", root.join("pkg"))
+}
+
+fn wasm_suite(
+    root: &Path,
+    b: Browser,
+    targets: &WasmTargets,
+    echo_url: &str,
+    http_url: &str,
+) -> Result<Suite> {
     let name = match b {
         Browser::Chrome => "wasm: headless Chromium",
         Browser::Firefox => "wasm: headless Firefox",
@@ -493,6 +511,7 @@ fn wasm_suite(root: &Path, b: Browser, targets: &WasmTargets, echo_url: &str) ->
     ])
     .args(targets.args());
     prepare_wasm_env(&mut c, root, echo_url);
+    c.env("WSROUTE_HTTP_URL", http_url);
     match b {
         Browser::Chrome => {
             c.env("CHROMEDRIVER", "/usr/bin/chromedriver");
