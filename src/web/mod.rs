@@ -6,6 +6,7 @@ mod observe;
 mod route;
 mod schedule;
 mod socket;
+mod stats;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -56,12 +57,24 @@ fn global_get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// The document's base URL, or a worker's own URL.
+/// The base URL the native `WebSocket` resolves against: the document's base
+/// URL, or in a worker its API base URL. `new Request("")` asks the browser
+/// for the latter (Firefox gives a Blob worker its creator's base; Chromium
+/// its own `blob:` URL, against which nothing relative resolves).
 fn environment_base_url() -> Option<String> {
     let global: JsValue = js_sys::global().into();
     let base = global_get(&global_get(&global, "document"), "baseURI");
     if let Some(b) = base.as_string() {
         return Some(b);
+    }
+    let request = global_get(&global, "Request");
+    if let Some(ctor) = request.dyn_ref::<Function>() {
+        let args = js_sys::Array::of1(&JsValue::from_str(""));
+        if let Ok(r) = Reflect::construct(ctor, &args) {
+            if let Some(url) = global_get(&r, "url").as_string() {
+                return Some(url);
+            }
+        }
     }
     global_get(&global_get(&global, "location"), "href").as_string()
 }
@@ -395,6 +408,15 @@ pub fn js_wait_for_event(event: &str, options: JsValue) -> Result<js_sys::Promis
     observe::js_wait_for_event(event, options)
 }
 
+/// Counters for leak tests: `{ nativeListeners, routeCallbacks,
+/// openObservers, wasmMemoryBytes }`; the first three return to 0 once every
+/// socket has closed.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = debugStats, skip_typescript)]
+pub fn debug_stats() -> js_sys::Object {
+    stats::snapshot()
+}
+
 /// Sets the base URL relative globs resolve against (`null` restores the
 /// document's), like Playwright's `baseURL` option.
 #[doc(hidden)]
@@ -579,5 +601,9 @@ pub fn js_api() -> js_sys::Object {
         .into_js_value(),
     );
     set("version", JsValue::from_str(env!("CARGO_PKG_VERSION")));
+    set(
+        "debugStats",
+        Closure::<dyn Fn() -> js_sys::Object>::new(stats::snapshot).into_js_value(),
+    );
     api
 }

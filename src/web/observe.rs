@@ -21,6 +21,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::report;
+use super::stats::{self, Held};
 use crate::core::Message;
 use crate::ordered::Ordered;
 
@@ -312,6 +313,12 @@ pub(crate) struct Hub {
 }
 
 impl Hub {
+    fn clear(&self) {
+        let entries = std::mem::take(&mut *self.entries.borrow_mut());
+        let waiters = std::mem::take(&mut *self.waiters.borrow_mut());
+        drop((entries, waiters));
+    }
+
     fn is_watched(&self) -> bool {
         !self.entries.borrow().is_empty() || !self.waiters.borrow().is_empty()
     }
@@ -506,6 +513,7 @@ struct ObserverInner {
 
 impl Observer {
     pub(crate) fn new(url: String) -> Self {
+        stats::add(Held::OpenObservers, 1);
         Observer {
             inner: Rc::new(ObserverInner {
                 url,
@@ -550,7 +558,11 @@ impl Observer {
         }
         self.inner.hub.emit(kind, value);
         if kind == Kind::Close {
+            // Nothing follows `close`: drop what listeners hold (their JS
+            // closures often hold this observer: a cycle through wasm).
             self.inner.js.borrow_mut().take();
+            self.inner.hub.clear();
+            stats::add(Held::OpenObservers, -1);
         }
     }
 

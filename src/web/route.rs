@@ -10,6 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::report;
 use super::socket::{Routed, copy_buffer_source};
+use super::stats::{self, Held};
 use crate::core::{CoreError, HandlerKind, Message, Side};
 
 /// A route handler, as registered.
@@ -30,12 +31,17 @@ pub(crate) enum OnClose {
 }
 
 /// The user code attached to one routed socket.
-#[derive(Default)]
 pub(crate) struct Callbacks {
     handler: Option<RouteHandler>,
     on_message: [Option<OnMessage>; 2],
     on_close: [Option<OnClose>; 2],
     released: bool,
+}
+
+impl Drop for Callbacks {
+    fn drop(&mut self) {
+        self.clear();
+    }
 }
 
 fn slot(side: Side) -> usize {
@@ -47,17 +53,25 @@ fn slot(side: Side) -> usize {
 
 impl Callbacks {
     pub(crate) fn new(handler: RouteHandler) -> Self {
+        stats::add(Held::RouteCallbacks, 1);
         Callbacks {
             handler: Some(handler),
-            ..Callbacks::default()
+            on_message: [None, None],
+            on_close: [None, None],
+            released: false,
         }
     }
 
+    /// Drops every callback (they may hold JS objects that hold the socket:
+    /// a cycle the garbage collector cannot see through wasm).
     pub(crate) fn clear(&mut self) {
-        *self = Callbacks {
-            released: true,
-            ..Callbacks::default()
-        };
+        if !self.released {
+            stats::add(Held::RouteCallbacks, -1);
+        }
+        self.handler = None;
+        self.on_message = [None, None];
+        self.on_close = [None, None];
+        self.released = true;
     }
 
     /// Runs the route handler. `Ok(Some(promise))` when it returned a thenable.

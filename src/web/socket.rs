@@ -12,6 +12,7 @@ use web_sys::{Blob, CloseEvent, CloseEventInit, Event, MessageEvent, MessageEven
 use super::glue::{self, NativeSocket};
 use super::observe::Observer;
 use super::route::{Callbacks, WebSocketRoute};
+use super::stats::{self, Held};
 use super::{dom_error, report, schedule};
 use crate::core::{CoreError, Effect, Message, ReadyState, Side, Socket};
 use crate::validate;
@@ -210,6 +211,7 @@ impl Listeners {
         socket.set_onmessage(Some(message.as_ref().unchecked_ref()));
         socket.set_onerror(Some(error.as_ref().unchecked_ref()));
         socket.set_onclose(Some(close.as_ref().unchecked_ref()));
+        stats::add(Held::NativeListeners, 1);
         Listeners {
             socket: socket.clone(),
             _closures: closures,
@@ -223,6 +225,12 @@ impl Listeners {
         self.socket.set_onerror(None);
         self.socket.set_onclose(None);
         wasm_bindgen_futures::spawn_local(async move { drop(self) });
+    }
+}
+
+impl Drop for Listeners {
+    fn drop(&mut self) {
+        stats::add(Held::NativeListeners, -1);
     }
 }
 

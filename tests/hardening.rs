@@ -1,0 +1,121 @@
+//! Hardening: nothing wsroute holds outlives its sockets (thousands of them,
+//! mocked, connected and passed through), hostile route handlers cannot hang
+//! or break a page, and many sockets at once all work.
+
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::{echo_url, log_of};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(module = "/tests/js/hardening.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = mockedSocketsReleaseEverything)]
+    fn mocked_sockets_release_everything(api: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = passthroughAndConnectedSocketsReleaseEverything)]
+    fn passthrough_and_connected_release_everything(api: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = hostileHandlers)]
+    fn hostile_handlers(api: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = thousandSocketsAtOnce)]
+    fn thousand_sockets_at_once(api: &JsValue, echo: &str) -> js_sys::Promise;
+}
+
+// Referencing the shared helpers makes wasm-bindgen ship them beside hardening.js.
+#[wasm_bindgen(module = "/tests/js/harness.js")]
+extern "C" {
+    #[allow(dead_code)]
+    fn hex(bytes: &JsValue) -> String;
+}
+
+/// Only Chromium (started with `--js-flags=--expose-gc`, see webdriver.json)
+/// lets a page force a garbage collection; elsewhere the memory check cannot
+/// be made and the log says so.
+fn memory_line() -> &'static str {
+    let navigator =
+        js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).expect("navigator");
+    let ua = js_sys::Reflect::get(&navigator, &"userAgent".into())
+        .ok()
+        .and_then(|u| u.as_string())
+        .unwrap_or_default();
+    if ua.contains("Chrome/") {
+        "wasm memory flat after GC: true"
+    } else {
+        "wasm memory flat after GC: n/a (this browser cannot force a GC)"
+    }
+}
+
+async fn run(scenario: fn(&JsValue, &str) -> js_sys::Promise) -> Vec<String> {
+    let guard = wsroute::install().expect("install");
+    let api: JsValue = wsroute::js_api().into();
+    let log = log_of(scenario(&api, echo_url())).await;
+    let unroute: js_sys::Function = js_sys::Reflect::get(&api, &"unrouteAll".into())
+        .expect("unrouteAll")
+        .into();
+    unroute.call0(&JsValue::NULL).expect("unrouteAll()");
+    drop(guard);
+    log
+}
+
+#[wasm_bindgen_test]
+async fn mocked_sockets_leave_nothing_behind() {
+    assert_eq!(
+        run(mocked_sockets_release_everything).await,
+        [
+            "round 1: 2000/2000 echoed, nativeListeners=0 routeCallbacks=0 openObservers=0",
+            "round 2: 2000/2000 echoed, nativeListeners=0 routeCallbacks=0 openObservers=0",
+            "observed 8000 sockets",
+            memory_line(),
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn passthrough_and_connected_sockets_leave_nothing_behind() {
+    let memory = memory_line();
+    assert_eq!(
+        run(passthrough_and_connected_release_everything).await,
+        [
+            "direct round 1: 30/30 echoed, nativeListeners=0 routeCallbacks=0 openObservers=0",
+            "direct round 2: 30/30 echoed, nativeListeners=0 routeCallbacks=0 openObservers=0",
+            "direct observed 120 sockets",
+            &format!("direct {memory}"),
+            "connected round 1: 30/30 echoed, nativeListeners=0 routeCallbacks=0 openObservers=0",
+            "connected round 2: 30/30 echoed, nativeListeners=0 routeCallbacks=0 openObservers=0",
+            "connected observed 120 sockets",
+            &format!("connected {memory}"),
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn hostile_handlers_cannot_hang_or_break_the_page() {
+    assert_eq!(
+        run(hostile_handlers).await,
+        [
+            "throws: error, close 1006 false",
+            "rejects: error, close 1006 false",
+            "never resolves: readyState=0 after 30 ms",
+            "never resolves, page closes: error, close 1006",
+            "unroute inside the handler: still routed",
+            "throwing onMessage/onClose: socket readyState=2 (CLOSING until the route closes it)",
+            "page closes in onopen: open then close rs=2 buffered=19, close 3000 from onopen",
+            "console errors name the URL: true, true, true",
+            "console errors carry the cause: true, true, true, true",
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_thousand_sockets_at_once() {
+    assert_eq!(
+        run(thousand_sockets_at_once).await,
+        [
+            "1000 of 1000 answered correctly",
+            "nativeListeners=0 routeCallbacks=0 openObservers=0",
+        ]
+    );
+}
