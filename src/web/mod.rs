@@ -58,25 +58,38 @@ fn global_get(object: &JsValue, key: &str) -> JsValue {
 }
 
 /// The base URL the native `WebSocket` resolves against: the document's base
-/// URL, or in a worker its API base URL. `new Request("")` asks the browser
-/// for the latter (Firefox gives a Blob worker its creator's base; Chromium
-/// its own `blob:` URL, against which nothing relative resolves).
+/// URL, or a worker's own URL.
 fn environment_base_url() -> Option<String> {
     let global: JsValue = js_sys::global().into();
     let base = global_get(&global_get(&global, "document"), "baseURI");
     if let Some(b) = base.as_string() {
         return Some(b);
     }
-    let request = global_get(&global, "Request");
-    if let Some(ctor) = request.dyn_ref::<Function>() {
-        let args = js_sys::Array::of1(&JsValue::from_str(""));
-        if let Ok(r) = Reflect::construct(ctor, &args) {
-            if let Some(url) = global_get(&r, "url").as_string() {
-                return Some(url);
-            }
-        }
-    }
     global_get(&global_get(&global, "location"), "href").as_string()
+}
+
+/// Resolves a socket URL as the host browser would. Firefox resolves relative
+/// URLs in a Blob worker (whose `blob:` URL cannot be a base) against its
+/// creator; the page cannot see that base, so the worker's origin stands in.
+/// Only the matching of routes uses it: pass-through sockets hand the
+/// original string to the native constructor.
+fn resolve_socket_url(url: &str, quirks: Quirks) -> Result<String, urls::UrlError> {
+    let first = urls::normalize_socket_url(&BrowserUrl, url, environment_base_url().as_deref());
+    if first.is_ok() || quirks == Quirks::Chromium {
+        return first;
+    }
+    let global: JsValue = js_sys::global().into();
+    let in_blob_worker = global_get(&global, "document").is_undefined()
+        && global_get(&global_get(&global, "location"), "protocol")
+            .as_string()
+            .as_deref()
+            == Some("blob:");
+    match global_get(&global, "origin").as_string() {
+        Some(origin) if in_blob_worker && origin != "null" => {
+            urls::normalize_socket_url(&BrowserUrl, url, Some(&format!("{origin}/"))).or(first)
+        }
+        _ => first,
+    }
 }
 
 fn host_quirks() -> Quirks {
@@ -155,8 +168,9 @@ fn glob_base() -> Option<String> {
 
 /// The backend factory the shim class calls from its constructor.
 fn create_socket(target: JsValue, url: String, protocols: JsValue) -> Result<JsValue, JsValue> {
-    let href = urls::normalize_socket_url(&BrowserUrl, &url, environment_base_url().as_deref())
-        .map_err(|e| dom_error("SyntaxError", &e.to_string()))?;
+    let quirks = host_quirks();
+    let href =
+        resolve_socket_url(&url, quirks).map_err(|e| dom_error("SyntaxError", &e.to_string()))?;
     let (routes, native) = with_registry(|r| (r.routes.clone(), r.native.clone()));
     let native =
         native.ok_or_else(|| JsValue::from(js_sys::Error::new("wsroute: not installed")))?;
@@ -183,7 +197,6 @@ fn create_socket(target: JsValue, url: String, protocols: JsValue) -> Result<JsV
         .iter()
         .map(|p| p.as_string().unwrap_or_default())
         .collect();
-    let quirks = host_quirks();
     validate::validate_protocols(&list, quirks).map_err(|e| dom_error(e.name(), &e.to_string()))?;
     let callbacks = Callbacks::new(route.handler.clone());
     let socket = Routed::new(
