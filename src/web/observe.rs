@@ -118,7 +118,7 @@ impl fmt::Display for WaitError {
             WaitError::Timeout { event, after } => write!(
                 f,
                 "Timeout {}ms exceeded while waiting for event \"{event}\"",
-                after.as_millis()
+                after.as_millis() as u64
             ),
         }
     }
@@ -469,7 +469,7 @@ fn parse_kind(event: &str, allowed: &[Kind]) -> Result<Kind, JsValue> {
         .ok_or_else(|| {
             let names: Vec<&str> = allowed.iter().map(|k| k.name()).collect();
             js_sys::TypeError::new(&format!(
-                "unknown event {event:?}; expected one of: {}",
+                "unknown event \"{event}\"; expected one of: {}",
                 names.join(", ")
             ))
             .into()
