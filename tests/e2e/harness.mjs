@@ -17,7 +17,8 @@ export const env = {
   repo,
   /** ws://127.0.0.1:PORT of the xtask echo server (no path). */
   echoURL: process.env.WSROUTE_ECHO_URL || '',
-  /** http://127.0.0.1:PORT serving tests/e2e/pages, /pkg/ -> <repo>/pkg/, /node_modules/ -> tests/e2e/node_modules/. */
+  /** http://127.0.0.1:PORT serving tests/e2e/pages, /pkg/ -> <repo>/pkg/, /node_modules/ -> tests/e2e/node_modules/,
+   *  /demo/ -> <repo>/www/ and /config.js (WSROUTE_ECHO_URL, as `cargo xtask demo` generates it). */
   httpURL: process.env.WSROUTE_HTTP_URL || '',
   /** Absolute path of the classic script, for page.addInitScript({ path }). */
   pkgGlobal: path.join(repo, 'pkg', 'wsroute.global.js'),

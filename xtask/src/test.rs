@@ -1,7 +1,8 @@
 //! `cargo xtask test`: setup, build, then every suite, failing fast.
 //!
-//! Suites: host (`cargo test --workspace`), wasm-bindgen-test in headless
-//! Chrome and Firefox, and the Playwright e2e pages. Ends with a line
+//! Suites: host (`cargo test --workspace`), the typings check (`tsc -p
+//! tests/types`), wasm-bindgen-test in headless Chrome and Firefox, and the
+//! Playwright e2e pages. Ends with a line
 //! `N passed, M failed` (tests counted where the runners report them).
 
 use std::path::{Path, PathBuf};
@@ -34,6 +35,8 @@ pub struct Opts {
     pub browsers: Vec<Browser>,
     /// Run `cargo test --workspace`.
     pub host: bool,
+    /// Type-check tests/types against pkg/'s typings.
+    pub types: bool,
     /// Run the wasm-bindgen-test suites.
     pub wasm: bool,
     /// Run the e2e suite.
@@ -49,6 +52,7 @@ impl Default for Opts {
         Opts {
             browsers: vec![Browser::Chrome, Browser::Firefox],
             host: true,
+            types: true,
             wasm: true,
             e2e: true,
             setup: true,
@@ -58,8 +62,8 @@ impl Default for Opts {
 }
 
 pub const USAGE: &str = "\
-cargo xtask test [--browser chrome|firefox]... [--only host|wasm|e2e]...
-                 [--skip-host] [--skip-wasm] [--skip-e2e] [--no-setup] [--no-build]";
+cargo xtask test [--browser chrome|firefox]... [--only host|types|wasm|e2e]...
+                 [--skip-host] [--skip-types] [--skip-wasm] [--skip-e2e] [--no-setup] [--no-build]";
 
 impl Opts {
     /// Parses the arguments after `test`.
@@ -82,6 +86,7 @@ impl Opts {
                 },
                 "--only" => only.push(value("--only")?),
                 "--skip-host" => o.host = false,
+                "--skip-types" => o.types = false,
                 "--skip-wasm" => o.wasm = false,
                 "--skip-e2e" => o.e2e = false,
                 "--no-setup" => o.setup = false,
@@ -94,11 +99,12 @@ impl Opts {
         }
         if !only.is_empty() {
             for s in &only {
-                if !["host", "wasm", "e2e"].contains(&s.as_str()) {
-                    return Err(format!("--only takes host, wasm or e2e, not {s:?}"));
+                if !["host", "types", "wasm", "e2e"].contains(&s.as_str()) {
+                    return Err(format!("--only takes host, types, wasm or e2e, not {s:?}"));
                 }
             }
             o.host = only.iter().any(|s| s == "host");
+            o.types = only.iter().any(|s| s == "types");
             o.wasm = only.iter().any(|s| s == "wasm");
             o.e2e = only.iter().any(|s| s == "e2e");
         }
@@ -421,6 +427,11 @@ pub fn test(o: &Opts) -> Result<()> {
         )?;
     }
 
+    if o.types {
+        let s = types_suite(&root)?;
+        record(&mut suites, s)?;
+    }
+
     let echo = EchoServer::start().map_err(|e| format!("cannot start the echo server: {e}"))?;
     let echo_url = echo.url();
     println!("\necho server: {echo_url}  (WSROUTE_ECHO_URL)");
@@ -587,14 +598,73 @@ fn prepare_wasm_env(c: &mut Command, root: &Path, echo_url: &str) {
         .current_dir(root);
 }
 
-fn e2e_suite(root: &Path, echo_url: &str) -> Result<Suite> {
-    let name = "e2e: node tests/e2e/run.mjs (Playwright + Chromium)";
+/// The typings check: `tsc -p tests/types --noEmit` (TypeScript pinned in
+/// tests/e2e/package.json) against pkg/wsroute.d.ts and pkg/wsroute.global.d.ts;
+/// counts as one test.
+fn types_suite(root: &Path) -> Result<Suite> {
+    let name = "types: tsc -p tests/types --noEmit";
     println!("\n==== {name} ====");
-    let site = Site::new(root.join("tests/e2e/pages"))
+    let tsc = root.join("tests/e2e/node_modules/typescript/bin/tsc");
+    let fail = |note: String| Suite {
+        name: name.into(),
+        passed: 0,
+        failed: 1,
+        ok: false,
+        note: format!(" ({note})"),
+    };
+    if !tsc.exists() {
+        let e = format!(
+            "{} is missing: run `cargo xtask setup` (typescript is pinned in tests/e2e/package.json)",
+            tsc.display()
+        );
+        eprintln!("{e}");
+        return Ok(fail(e));
+    }
+    let mut c = cmd("node");
+    c.arg(&tsc)
+        .args(["-p", "tests/types", "--noEmit", "--pretty", "false"])
+        .current_dir(root);
+    let (ok, out) = run_tee(c)?;
+    Ok(if ok {
+        println!("types: tests/types/usage.ts type-checks against pkg/");
+        Suite {
+            name: name.into(),
+            passed: 1,
+            failed: 0,
+            ok: true,
+            note: String::new(),
+        }
+    } else {
+        let errors = out.lines().filter(|l| l.contains("error TS")).count();
+        eprintln!(
+            "types: FAILED: {errors} TypeScript errors (a wrong type in pkg/*.d.ts, or an \
+             `@ts-expect-error` line that now compiles)"
+        );
+        fail(format!("{errors} TypeScript errors"))
+    })
+}
+
+/// What the e2e suite serves: tests/e2e/pages at `/`, pkg/ at `/pkg/`, the
+/// e2e node_modules at `/node_modules/`, and the demo (www/ at `/demo/` with
+/// the `/config.js` `cargo xtask demo` generates).
+fn e2e_site(root: &Path, echo_url: &str) -> Site {
+    let config = format!(
+        "globalThis.WSROUTE_ECHO_URL = {};\n",
+        crate::build::json_str(echo_url)
+    );
+    Site::new(root.join("tests/e2e/pages"))
         .mount("/pkg/", root.join("pkg"))
         // Browser builds of the third-party clients the e2e pages load.
         .mount("/node_modules/", root.join("tests/e2e/node_modules"))
-        .csp(CSP_PAGE, CSP_POLICY);
+        .mount("/demo/", root.join("www"))
+        .file("/config.js", config)
+        .csp(CSP_PAGE, CSP_POLICY)
+}
+
+fn e2e_suite(root: &Path, echo_url: &str) -> Result<Suite> {
+    let name = "e2e: node tests/e2e/run.mjs (Playwright + Chromium)";
+    println!("\n==== {name} ====");
+    let site = e2e_site(root, echo_url);
     let http =
         StaticServer::start(site).map_err(|e| format!("cannot start the static server: {e}"))?;
     println!("static server: {}  (WSROUTE_HTTP_URL)", http.url());
@@ -747,13 +817,17 @@ mod tests {
     fn parses_options() {
         let a = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
         let o = Opts::parse(&[]).unwrap();
-        assert!(o.host && o.wasm && o.e2e && o.setup && o.build);
+        assert!(o.host && o.types && o.wasm && o.e2e && o.setup && o.build);
         assert_eq!(o.browsers, [Browser::Chrome, Browser::Firefox]);
         let o = Opts::parse(&a("--browser firefox --skip-e2e")).unwrap();
         assert_eq!(o.browsers, [Browser::Firefox]);
         assert!(!o.e2e && o.wasm && o.host);
         let o = Opts::parse(&a("--only host")).unwrap();
-        assert!(o.host && !o.wasm && !o.e2e);
+        assert!(o.host && !o.types && !o.wasm && !o.e2e);
+        let o = Opts::parse(&a("--only types --only e2e")).unwrap();
+        assert!(!o.host && o.types && !o.wasm && o.e2e);
+        let o = Opts::parse(&a("--skip-types")).unwrap();
+        assert!(o.host && !o.types && o.wasm && o.e2e);
         assert!(Opts::parse(&a("--browser safari")).is_err());
         assert!(Opts::parse(&a("--only nope")).is_err());
         assert!(Opts::parse(&a("--bogus")).is_err());

@@ -1,0 +1,106 @@
+// The demo (www/, as `cargo xtask demo` serves it): `cargo xtask test` mounts www/ at /demo/
+// beside the e2e pages and generates the same /config.js (WSROUTE_ECHO_URL = the echo server).
+// Both panels exchange messages through the page's UI; the logs are asserted and a screenshot
+// is written to target/e2e/demo.png.
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test, env, assert } from './harness.mjs';
+
+const SCREENSHOT = path.join(env.repo, 'target', 'e2e', 'demo.png');
+
+/** `kind text` of every entry of a panel's log. */
+const entries = (page, prefix) =>
+  page.$$eval(`#${prefix}-log li`, (lis) =>
+    lis.map((li) => `${li.querySelector('.kind').textContent} ${li.querySelector('.text').textContent}`));
+
+/** Waits until the panel's log has an entry equal to (string) or matching (RegExp) `want`. */
+async function waitForEntry(page, prefix, want, timeout = 10000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const log = await entries(page, prefix);
+    if (log.some((e) => (typeof want === 'string' ? e === want : want.test(e)))) return log;
+    if (Date.now() > deadline) {
+      throw new Error(`#${prefix}-log: no entry ${want} in ${JSON.stringify(log, null, 2)}`);
+    }
+    await page.waitForTimeout(25);
+  }
+}
+
+async function status(page, prefix, want) {
+  await page.waitForFunction(([p, w]) => document.getElementById(`${p}-status`).textContent === w,
+    [prefix, want], { timeout: 10000 })
+    .catch(async () => {
+      const s = await page.textContent(`#${prefix}-status`);
+      throw new Error(`#${prefix}-status is ${JSON.stringify(s)}, not ${want}; log ${JSON.stringify(await entries(page, prefix))}`);
+    });
+}
+
+async function say(page, prefix, text) {
+  await page.fill(`#${prefix}-input`, text);
+  await page.click(`#${prefix}-send`);
+}
+
+test('demo (www/ + /config.js): mocked chat and routed echo panels exchange messages and close; screenshot', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.setViewportSize({ width: 1200, height: 760 });
+  await page.goto(`${env.httpURL}/demo/`);
+
+  const version = JSON.parse(readFileSync(path.join(env.pkgDir, 'package.json'), 'utf8')).version;
+  assert.equal(await page.textContent('#version'), `v${version}`, 'the footer shows wsroute.version');
+  assert.equal(await page.textContent('#mock-url'), 'wss://chat.example.test/ws');
+  assert.equal(await page.textContent('#echo-url'), `${env.echoURL}/echo`, '/config.js gave the echo URL');
+
+  // Mocked chat: no server exists; the route in www/mocks.js answers.
+  await status(page, 'mock', 'OPEN');
+  await waitForEntry(page, 'mock', 'received Welcome to the mock chat! Type /help for commands.');
+  await say(page, 'mock', 'hello there');
+  await waitForEntry(page, 'mock', 'received bot: HELLO THERE');
+  await say(page, 'mock', '/help');
+  await waitForEntry(page, 'mock', /^received bot: commands are \/help, \/time and \/close/);
+
+  // Real echo server through a connectToServer() route that prefixes page -> server messages.
+  await status(page, 'echo', 'OPEN');
+  await say(page, 'echo', 'ping');
+  await waitForEntry(page, 'echo', 'received [via route] ping');
+  await say(page, 'echo', 'héllo €');
+  await waitForEntry(page, 'echo', 'received [via route] héllo €');
+
+  assert.deepEqual(await entries(page, 'mock'), [
+    'info connecting to wss://chat.example.test/ws',
+    'open open',
+    'received Welcome to the mock chat! Type /help for commands.',
+    'sent hello there',
+    'received bot: HELLO THERE',
+    'sent /help',
+    'received bot: commands are /help, /time and /close; anything else comes back shouted.',
+  ]);
+  assert.deepEqual(await entries(page, 'echo'), [
+    `info connecting to ${env.echoURL}/echo`,
+    'open open',
+    'sent ping',
+    'received [via route] ping',
+    'sent héllo €',
+    'received [via route] héllo €',
+  ]);
+
+  mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+  // Closes: the mock answers the page's close (onClose -> close with the same code and
+  // reason); the echo server echoes the close frame; /close makes the mock close with 4000.
+  await page.click('#mock-close');
+  await waitForEntry(page, 'mock', 'close closed: code 1000, reason "closed by the user", wasClean true');
+  await status(page, 'mock', 'CLOSED');
+  await page.click('#echo-close');
+  await waitForEntry(page, 'echo', 'close closed: code 1000, reason "closed by the user", wasClean true');
+  await status(page, 'echo', 'CLOSED');
+
+  await page.click('#mock-reconnect');
+  await status(page, 'mock', 'OPEN');
+  await say(page, 'mock', '/close');
+  await waitForEntry(page, 'mock', 'close closed: code 4000, reason "bye", wasClean true');
+
+  assert.deepEqual(errors, [], 'no page errors');
+});
