@@ -1,5 +1,6 @@
 //! Project automation: `cargo xtask setup|build|test|demo|bench`.
 
+mod bench;
 mod build;
 mod echo;
 mod http;
@@ -28,7 +29,11 @@ commands:
                           --skip-host --skip-wasm --skip-e2e --no-setup --no-build
   demo [--exit-after SECS]
                         setup, build, serve www/ with an echo server; print the URL
-  bench                 the benchmark tables (not yet implemented)
+  bench [flags]         setup, build, then benchmark native WebSocket, wsroute and peers in
+                        headless Chromium; print the tables, write BENCHMARKS.md; flags:
+                          --rounds N   rounds per system and workload (default 5)
+                          --quick      a smoke run (< 2 minutes; does not write BENCHMARKS.md)
+                          --write --no-write --no-setup --no-build
   echo-server           run only the WebSocket echo/test server (prints its URL)";
 
 fn main() {
@@ -38,7 +43,7 @@ fn main() {
         Some("build") => build::build(),
         Some("test") => test::Opts::parse(&args[1..]).and_then(|o| test::test(&o)),
         Some("demo") => demo(&args[1..]),
-        Some("bench") => Err("bench: not yet implemented".to_string()),
+        Some("bench") => bench::Opts::parse(&args[1..]).and_then(|o| bench::bench(&o)),
         Some("echo-server") => echo_server(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

@@ -1,0 +1,631 @@
+// The wsroute benchmarks: every system, every workload, several rounds, in
+// headless Chromium (/usr/bin/chromium via playwright-core; no browser
+// download). Started by `cargo xtask bench`, which builds pkg/, starts the echo
+// server and the static server on 127.0.0.1 and passes them in:
+//
+//   BENCH_ECHO_URL   ws://127.0.0.1:PORT of the xtask echo server
+//   BENCH_CHURN_URLS comma-separated ws://127.0.0.1:PORT of more echo servers (memory churn)
+//   BENCH_HTTP_URL   http://127.0.0.1:PORT serving bench/pages, /pkg/, /node_modules/
+//   BENCH_ROUNDS     rounds per system and workload (default 5)
+//   BENCH_QUICK      1 = smaller workloads and budgets (a smoke run)
+//   BENCH_OUT_DIR    where results.json, report.md and the CPU profile go
+//   BENCH_GLOBAL_RAW / BENCH_GLOBAL_GZIP  sizes of pkg/wsroute.global.js (gzip -9)
+//   BENCH_REV        the git revision measured
+//   CHROMIUM         the browser (default /usr/bin/chromium)
+//
+// Prints the report (markdown) and writes it to $BENCH_OUT_DIR/report.md.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..');
+
+const env = {
+  echoURL: process.env.BENCH_ECHO_URL || '',
+  churnURLs: (process.env.BENCH_CHURN_URLS || '').split(',').filter(Boolean),
+  httpURL: process.env.BENCH_HTTP_URL || '',
+  rounds: Math.max(1, Number(process.env.BENCH_ROUNDS || (process.env.BENCH_QUICK === '1' ? 1 : 5)) | 0),
+  quick: process.env.BENCH_QUICK === '1',
+  outDir: process.env.BENCH_OUT_DIR || path.join(repo, 'target', 'bench'),
+  globalRaw: Number(process.env.BENCH_GLOBAL_RAW || 0),
+  globalGzip: Number(process.env.BENCH_GLOBAL_GZIP || 0),
+  rev: process.env.BENCH_REV || 'unknown',
+  chromium: process.env.CHROMIUM || '/usr/bin/chromium',
+  globalScript: path.join(repo, 'pkg', 'wsroute.global.js'),
+};
+
+// The e2e suite's launch flags (tests/e2e/run.mjs): nothing leaves the machine.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+];
+
+const Q = env.quick;
+// Wall-clock budget of the measured rounds; later runs are skipped (and say so).
+const ROUNDS_BUDGET_MS = Q ? 75_000 : 400_000;
+const RUN_TIMEOUT_MS = Q ? 10_000 : 30_000; // one workload in one page
+const MEMORY_SOCKETS = Q ? 1_000 : 10_000;
+
+const WORKLOADS = [
+  {
+    id: 'pingpong',
+    label: 'ping-pong 64 B',
+    unit: 'round trips/s',
+    args: { workload: 'pingpong', durationMs: Q ? 300 : 1000, warmup: { durationMs: Q ? 100 : 200 } },
+  },
+  {
+    id: 'text',
+    label: `burst ${Q ? '2,000' : '20,000'} x 1 KB text`,
+    unit: 'msg/s',
+    args: { workload: 'burst', kind: 'text', n: Q ? 2_000 : 20_000, size: 1024, warmup: { n: Q ? 200 : 500 } },
+  },
+  {
+    id: 'binary',
+    label: `burst ${Q ? '50' : '500'} x 64 KB binary`,
+    unit: 'MB/s',
+    args: { workload: 'burst', kind: 'binary', n: Q ? 50 : 500, size: 65536, warmup: { n: Q ? 10 : 20 } },
+  },
+];
+
+const echoPath = () => `${env.echoURL}/echo`;
+// Mocks use a URL whose real server refuses the handshake (403), so a mock that
+// leaked to the network would fail instead of silently measuring the network.
+const mockPath = () => `${env.echoURL}/reject`;
+
+const wsrouteRoute = (kind) => ({
+  // One route that does not match: unmatched sockets still go through matching.
+  pass: `wsroute.routeWebSocket('ws://unmatched.test/**', (ws) => ws.close());`,
+  cts: `wsroute.routeWebSocket(${JSON.stringify(echoPath())}, (ws) => { ws.connectToServer(); });`,
+  ctsHandlers: `wsroute.routeWebSocket(${JSON.stringify(echoPath())}, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => server.send(m));
+    server.onMessage((m) => ws.send(m));
+  });`,
+  mock: `wsroute.routeWebSocket(${JSON.stringify(mockPath())}, (ws) => { ws.onMessage((m) => ws.send(m)); });`,
+}[kind]);
+
+const SYSTEMS = [
+  { id: 'native', label: 'native WebSocket', url: echoPath, mode: 'pass' },
+  { id: 'wsroute-pass', label: 'wsroute unmatched (pass-through)', url: echoPath, mode: 'pass', wsroute: 'pass' },
+  { id: 'wsroute-cts', label: 'wsroute connectToServer()', url: echoPath, mode: 'pass', wsroute: 'cts' },
+  { id: 'wsroute-cts-handlers', label: 'wsroute connectToServer() + onMessage both ways', url: echoPath, mode: 'pass', wsroute: 'ctsHandlers' },
+  { id: 'wsroute-mock', label: 'wsroute mock echo', url: mockPath, mode: 'mock', wsroute: 'mock' },
+  { id: 'msw-mock', label: '@mswjs/interceptors mock echo', url: mockPath, mode: 'mock', page: 'msw-mock' },
+  { id: 'msw-pass', label: '@mswjs/interceptors server.connect()', url: echoPath, mode: 'pass', page: 'msw-pass' },
+  { id: 'mock-socket', label: 'mock-socket Server echo', url: mockPath, mode: 'mock', page: 'mock-socket' },
+  { id: 'pw-mock', label: 'Playwright routeWebSocket mock echo', url: mockPath, mode: 'mock', pw: 'mock' },
+  { id: 'pw-cts', label: 'Playwright routeWebSocket connectToServer()', url: echoPath, mode: 'pass', pw: 'cts' },
+];
+
+// Targets (wsroute rows only): [systemId, workloadId, predicate, text].
+const TARGETS = [
+  ['wsroute-pass', 'pingpong', (v, r) => r >= 0.95, '>= 0.95x native'],
+  ['wsroute-pass', 'text', (v, r) => r >= 0.95, '>= 0.95x native'],
+  ['wsroute-pass', 'binary', (v, r) => r >= 0.95, '>= 0.95x native'],
+  ['wsroute-mock', 'pingpong', (v) => v >= 40_000, '>= 40,000 rt/s'],
+  ['wsroute-mock', 'text', (v) => v >= 100_000, '>= 100,000 msg/s'],
+];
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function fmt(v, digits = 0) {
+  if (v === undefined || v === null || Number.isNaN(v)) return 'n/a';
+  if (Math.abs(v) >= 100 || digits === 0) return Math.round(v).toLocaleString('en-US');
+  return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+const firstLine = (e) => String((e && e.message) || e).split('\n')[0].replace(/\|/g, '/').slice(0, 160);
+
+/** A fresh context + page with `system` set up and bench.html loaded. */
+async function openSystem(browser, system, extraInit = []) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const logs = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') logs.push(`${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+  for (const s of extraInit) await page.addInitScript(s);
+  if (system.wsroute) {
+    await page.addInitScript({ path: env.globalScript });
+    await page.addInitScript({ content: wsrouteRoute(system.wsroute) });
+  }
+  if (system.pw === 'mock') {
+    await page.routeWebSocket(system.url(), (ws) => {
+      ws.onMessage((m) => ws.send(m));
+    });
+  } else if (system.pw === 'cts') {
+    await page.routeWebSocket(system.url(), (ws) => {
+      ws.connectToServer();
+    });
+  }
+  const q = new URLSearchParams({ system: system.page || system.id, url: system.url() });
+  await page.goto(`${env.httpURL}/bench.html?${q}`, { timeout: 15_000 });
+  await page.waitForFunction(() => window.benchReady, null, { timeout: 15_000 });
+  const ready = await page.evaluate(() => window.benchReady);
+  if (!ready.ok) throw new Error(`setup failed: ${ready.error}`);
+  if (system.wsroute) {
+    const ok = await page.evaluate(() => typeof wsroute === 'object' && typeof wsroute.routeWebSocket === 'function');
+    if (!ok) throw new Error('wsroute is not installed');
+  }
+  return { context, page, logs };
+}
+
+async function runOne(browser, system, workload) {
+  let ctx;
+  try {
+    ctx = await withTimeout(openSystem(browser, system), 30_000, 'page setup');
+    const args = { ...workload.args, url: system.url(), timeoutMs: RUN_TIMEOUT_MS };
+    if (args.warmup) args.warmup = { ...args.warmup, timeoutMs: RUN_TIMEOUT_MS };
+    const r = await withTimeout(
+      ctx.page.evaluate((a) => benchRun(a), args),
+      // warmup + run, each bounded in the page; this is the outer bound.
+      2 * RUN_TIMEOUT_MS + 5_000,
+      workload.label,
+    );
+    return { ok: true, ...r };
+  } catch (e) {
+    const extra = ctx && ctx.logs.length ? ` [${ctx.logs.slice(0, 2).join('; ')}]` : '';
+    return { ok: false, error: firstLine(e) + firstLine(extra) };
+  } finally {
+    if (ctx) await withTimeout(ctx.context.close(), 10_000, 'context close').catch(() => {});
+  }
+}
+
+async function measureRounds(browser, log) {
+  const started = Date.now();
+  // results[system][workload] = [run...]
+  const results = Object.fromEntries(SYSTEMS.map((s) => [s.id, Object.fromEntries(WORKLOADS.map((w) => [w.id, []]))]));
+  for (let round = 0; round < env.rounds; round++) {
+    // Rotate the order each round so no system always runs first or last.
+    const order = SYSTEMS.map((_, i) => SYSTEMS[(i + round) % SYSTEMS.length]);
+    for (const system of order) {
+      for (const workload of WORKLOADS) {
+        const runs = results[system.id][workload.id];
+        if (Date.now() - started > ROUNDS_BUDGET_MS) {
+          runs.push({ ok: false, skipped: true, error: `bench time budget (${ROUNDS_BUDGET_MS / 1000} s) used up` });
+          continue;
+        }
+        // A run that timed out is not repeated: it would only eat the budget.
+        const timedOut = runs.find((r) => !r.ok && /timed out/.test(r.error));
+        if (timedOut) {
+          runs.push({ ok: false, skipped: true, error: timedOut.error });
+          continue;
+        }
+        const t = Date.now();
+        const r = await runOne(browser, system, workload);
+        runs.push(r);
+        log(`round ${round + 1}/${env.rounds}  ${system.id.padEnd(21)} ${workload.id.padEnd(9)} ` +
+          (r.ok ? `${fmt(r.value, workload.id === 'binary' ? 1 : 0)} ${workload.unit}` +
+            (r.syncDeliveries ? ` (${r.syncDeliveries} sync deliveries)` : '') : `FAILED: ${r.error}`) +
+          `  [${Date.now() - t} ms]`);
+      }
+    }
+  }
+  return { results, ms: Date.now() - started };
+}
+
+async function cdp(page) {
+  return page.context().newCDPSession(page);
+}
+
+/** Install time: addInitScript (inline source) and <script src> (execution only). */
+async function measureInstall(browser, log) {
+  const n = Math.max(env.rounds, 5);
+  const init = [];
+  const tag = [];
+  const errors = [];
+  for (let i = 0; i < n; i++) {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.addInitScript({ content: 'window.__benchNative = WebSocket; window.__benchT0 = performance.now();' });
+      await page.addInitScript({ path: env.globalScript });
+      await page.addInitScript({
+        content: 'window.__benchT1 = performance.now(); window.__benchInstalled = typeof wsroute === "object" && WebSocket !== window.__benchNative;',
+      });
+      await page.goto(`${env.httpURL}/empty.html`, { timeout: 15_000 });
+      const a = await page.evaluate(() => ({ ms: window.__benchT1 - window.__benchT0, ok: window.__benchInstalled }));
+      if (a.ok) init.push(a.ms);
+      else errors.push('addInitScript: not installed');
+
+      const page2 = await context.newPage();
+      await page2.goto(`${env.httpURL}/install.html`, { timeout: 15_000 });
+      const b = await page2.evaluate(() => {
+        const entry = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/pkg/wsroute.global.js'));
+        const start = Math.max(window.__benchT0, entry ? entry.responseEnd : 0);
+        return { ms: window.__benchT1 - start, total: window.__benchT1 - window.__benchT0, ok: window.__benchInstalled };
+      });
+      if (b.ok) tag.push(b.ms);
+      else errors.push('script tag: not installed');
+    } catch (e) {
+      errors.push(firstLine(e));
+    } finally {
+      await context.close().catch(() => {});
+    }
+  }
+  log(`install: addInitScript ${init.map((x) => x.toFixed(2)).join(' ')} ms; <script src> ${tag.map((x) => x.toFixed(2)).join(' ')} ms`);
+  return { init, tag, errors };
+}
+
+const WASM_HOOK = `(() => {
+  // Debug hook for the memory report only: keep every wasm instance the page creates
+  // (wasm-bindgen's initSync calls new WebAssembly.Instance) so its memory can be read.
+  const Original = WebAssembly.Instance;
+  const seen = (globalThis.__benchWasmInstances = []);
+  WebAssembly.Instance = new Proxy(Original, {
+    construct(target, args, newTarget) {
+      const instance = Reflect.construct(target, args, newTarget);
+      seen.push(instance);
+      return instance;
+    },
+  });
+})();`;
+
+async function memorySnapshot(page, session) {
+  await session.send('HeapProfiler.collectGarbage');
+  await page.waitForTimeout(50);
+  await session.send('HeapProfiler.collectGarbage');
+  const heap = await session.send('Runtime.getHeapUsage');
+  const wasm = await page.evaluate(() => {
+    const mems = (globalThis.__benchWasmInstances || [])
+      .map((i) => i.exports && i.exports.memory)
+      .filter((m) => m instanceof WebAssembly.Memory);
+    return mems.length ? mems.reduce((s, m) => s + m.buffer.byteLength, 0) : null;
+  });
+  return { heapUsed: heap.usedSize, heapTotal: heap.totalSize, wasm };
+}
+
+/** Memory after MEMORY_SOCKETS sockets opened, used and closed. */
+async function measureMemory(browser, log) {
+  const variants = [
+    { label: 'wsroute mock echo', system: SYSTEMS.find((s) => s.id === 'wsroute-mock') },
+    { label: 'wsroute unmatched (pass-through)', system: SYSTEMS.find((s) => s.id === 'wsroute-pass') },
+    { label: 'native WebSocket (JS heap reference)', system: SYSTEMS.find((s) => s.id === 'native') },
+  ];
+  const out = [];
+  for (const v of variants) {
+    let ctx;
+    try {
+      ctx = await withTimeout(openSystem(browser, v.system, [WASM_HOOK]), 30_000, 'page setup');
+      const session = await cdp(ctx.page);
+      const before = await memorySnapshot(ctx.page, session);
+      const timeoutMs = Q ? 20_000 : 40_000;
+      // Pass-through sockets spread over several echo servers (see churn()).
+      const urls = v.system.mode === 'pass' ? [echoPath(), ...env.churnURLs.map((u) => `${u}/echo`)] : [v.system.url()];
+      const churn = await withTimeout(
+        ctx.page.evaluate((a) => benchRun(a), { workload: 'churn', urls, n: MEMORY_SOCKETS, concurrency: 8, timeoutMs }),
+        timeoutMs + 15_000,
+        'churn',
+      );
+      await ctx.page.waitForTimeout(200);
+      const after = await memorySnapshot(ctx.page, session);
+      out.push({ label: v.label, ok: true, before, after, churn });
+      log(`memory: ${v.label}: ${churn.count} sockets in ${Math.round(churn.ms)} ms; heap ${before.heapUsed} -> ${after.heapUsed}; wasm ${before.wasm} -> ${after.wasm}`);
+    } catch (e) {
+      out.push({ label: v.label, ok: false, error: firstLine(e) });
+      log(`memory: ${v.label}: FAILED ${firstLine(e)}`);
+    } finally {
+      if (ctx) await ctx.context.close().catch(() => {});
+    }
+  }
+  return out;
+}
+
+const META = new Set(['(root)', '(program)', '(idle)', '(garbage collector)']);
+
+/** Top self-time functions of a .cpuprofile (and the meta nodes' totals apart). */
+function topSelf(profile, n) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map();
+  let total = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byId.get(profile.samples[i]);
+    const dt = profile.timeDeltas[i] || 0;
+    if (!node) continue;
+    total += dt;
+    const f = node.callFrame;
+    const file = f.url ? f.url.split('/').pop() : '';
+    const key = `${f.functionName || '(anonymous)'}${file ? ` ${file}:${f.lineNumber + 1}` : ''}`;
+    self.set(key, (self.get(key) || 0) + dt);
+  }
+  const row = ([fn, us]) => ({ fn, ms: us / 1000, pct: (100 * us) / total });
+  const sorted = [...self.entries()].sort((a, b) => b[1] - a[1]);
+  return {
+    totalMs: total / 1000,
+    meta: sorted.filter(([fn]) => META.has(fn)).map(row),
+    top: sorted.filter(([fn]) => !META.has(fn)).slice(0, n).map(row),
+  };
+}
+
+/** A CPU profile of wsroute's mocked text burst. */
+async function profileMockBurst(browser, log) {
+  let ctx;
+  try {
+    const system = SYSTEMS.find((s) => s.id === 'wsroute-mock');
+    const workload = WORKLOADS.find((w) => w.id === 'text');
+    ctx = await withTimeout(openSystem(browser, system), 30_000, 'page setup');
+    const session = await cdp(ctx.page);
+    const args = { ...workload.args, url: system.url(), timeoutMs: RUN_TIMEOUT_MS };
+    delete args.warmup;
+    // Warm up first (the profile is of the steady state), then profile one burst.
+    await withTimeout(ctx.page.evaluate((a) => benchRun(a), { ...args, n: workload.args.warmup.n }), RUN_TIMEOUT_MS + 5_000, 'warmup');
+    await session.send('Profiler.enable');
+    await session.send('Profiler.setSamplingInterval', { interval: 100 });
+    await session.send('Profiler.start');
+    const r = await withTimeout(ctx.page.evaluate((a) => benchRun(a), args), RUN_TIMEOUT_MS + 5_000, 'profiled burst');
+    const { profile } = await session.send('Profiler.stop');
+    await mkdir(env.outDir, { recursive: true });
+    const file = path.join(env.outDir, 'wsroute-mock-burst.cpuprofile');
+    await writeFile(file, JSON.stringify(profile));
+    const top = topSelf(profile, 10);
+    log(`profile: ${file} (${fmt(r.value)} msg/s while profiling)`);
+    return { ok: true, file: path.relative(repo, file), value: r.value, ...top };
+  } catch (e) {
+    log(`profile: FAILED ${firstLine(e)}`);
+    return { ok: false, error: firstLine(e) };
+  } finally {
+    if (ctx) await ctx.context.close().catch(() => {});
+  }
+}
+
+async function machine(browser) {
+  const cpuinfo = await readFile('/proc/cpuinfo', 'utf8').catch(() => '');
+  const model = (cpuinfo.match(/^model name\s*:\s*(.*)$/m) || [])[1] || os.cpus()[0]?.model || 'unknown';
+  const meminfo = await readFile('/proc/meminfo', 'utf8').catch(() => '');
+  const memKb = Number((meminfo.match(/^MemTotal:\s*(\d+)/m) || [])[1] || 0);
+  const pkgVersion = async (name) => {
+    try {
+      return JSON.parse(await readFile(path.join(here, 'node_modules', name, 'package.json'), 'utf8')).version;
+    } catch {
+      return 'not installed';
+    }
+  };
+  return {
+    nproc: os.availableParallelism ? os.availableParallelism() : os.cpus().length,
+    cpu: model.trim(),
+    memory: memKb ? `${(memKb / 1024 / 1024).toFixed(1)} GiB` : `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    kernel: `${os.type()} ${os.release()}`,
+    chromium: browser.version(),
+    node: process.version,
+    playwright: await pkgVersion('playwright-core'),
+    msw: await pkgVersion('@mswjs/interceptors'),
+    mockSocket: await pkgVersion('mock-socket'),
+    wsroute: JSON.parse(await readFile(path.join(repo, 'pkg', 'package.json'), 'utf8')).version,
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  };
+}
+
+function summarise(runs) {
+  const ok = runs.filter((r) => r.ok);
+  const failed = runs.filter((r) => !r.ok && !r.skipped);
+  const skipped = runs.filter((r) => r.skipped);
+  return {
+    failedN: failed.length,
+    skippedN: skipped.length,
+    skipWhy: skipped.length ? skipped[0].error : '',
+    ok: ok.length,
+    n: runs.length,
+    median: ok.length ? median(ok.map((r) => r.value)) : NaN,
+    min: ok.length ? Math.min(...ok.map((r) => r.value)) : NaN,
+    max: ok.length ? Math.max(...ok.map((r) => r.value)) : NaN,
+    sync: ok.reduce((s, r) => s + (r.syncDeliveries || 0), 0),
+    error: failed.length ? failed[0].error : skipped.length ? skipped[0].error : '',
+  };
+}
+
+/** How busy the CPUs are (all processes) over `ms`, from /proc/stat, in percent. */
+async function cpuBusy(ms) {
+  const read = async () => {
+    const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = line[3] + (line[4] || 0);
+    return { idle, total: line.reduce((a, b) => a + b, 0) };
+  };
+  try {
+    const a = await read();
+    await new Promise((r) => setTimeout(r, ms));
+    const b = await read();
+    return Math.round((100 * (1 - (b.idle - a.idle) / (b.total - a.total))) || 0);
+  } catch {
+    return NaN;
+  }
+}
+
+async function loadavg() {
+  const s = await readFile('/proc/loadavg', 'utf8').catch(() => '');
+  return s.split(' ').slice(0, 3).join(' ') || 'unknown';
+}
+
+function report({ m, rounds, install, memory, profile, load }) {
+  const L = [];
+  const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
+  L.push('# wsroute benchmarks');
+  L.push('');
+  L.push('Written by `cargo xtask bench` (see README / `cargo xtask help`); do not edit by hand.');
+  L.push(Q ? '**QUICK smoke run: smaller workloads, fewer rounds; not comparable with a full run.**' : '');
+  L.push('');
+  L.push(`- date: ${m.date}; wsroute ${m.wsroute} at ${env.rev}`);
+  L.push(`- machine: ${m.nproc} CPUs (${m.cpu}), ${m.memory} memory, ${m.kernel}`);
+  L.push(`- Chromium ${m.chromium} (headless, ${env.chromium}); Node ${m.node}; playwright-core ${m.playwright}; ` +
+    `@mswjs/interceptors ${m.msw}; mock-socket ${m.mockSocket}`);
+  L.push(`- ${env.rounds} round${env.rounds > 1 ? 's' : ''}; every run in a fresh browser context; the order of systems rotates each round; ` +
+    `each run first warms up on its own socket (${WORKLOADS.map((w) => `${w.id}: ${w.args.warmup.durationMs ? `${w.args.warmup.durationMs} ms` : `${w.args.warmup.n} msgs`}`).join(', ')}), then measures on a fresh one.`);
+  L.push(`- servers: the xtask echo server (tungstenite, one thread per connection) and static server, both on 127.0.0.1; ` +
+    'mocks use the URL `/reject` of that server (403), so a mock that leaked to the network would fail.');
+  L.push(`- measured rounds took ${(rounds.ms / 1000).toFixed(0)} s. CPUs ${load.busyBefore}% busy in the 2 s before the start ` +
+    `(load average ${load.start}; ${load.end} at the end)` +
+    (load.busyBefore > 10 ? ' - **other work was running on the 2 cores: expect noise**' : '') + '.');
+  L.push('');
+  L.push('Workloads: **ping-pong** sends 64 B text, the next send in the echo\'s message handler, for ' +
+    `${WORKLOADS[0].args.durationMs} ms (round trips/s); **text burst** sends ${fmt(WORKLOADS[1].args.n)} x 1 KB text in one task and waits for every echo (msg/s); ` +
+    `**binary burst** sends ${fmt(WORKLOADS[2].args.n)} x 64 KB ArrayBuffers the same way (MB/s = 10^6 payload bytes one way per second). ` +
+    '`ratio` is the median over the native WebSocket\'s median in the same run; `range` is min-max over rounds. ' +
+    'Targets apply to wsroute rows.');
+  L.push('');
+  const nativeMed = Object.fromEntries(WORKLOADS.map((w) => [w.id, summarise(rounds.results.native[w.id]).median]));
+  const misses = [];
+  for (const w of WORKLOADS) {
+    L.push(`## ${w.label} (${w.unit})`);
+    L.push('');
+    L.push(`| system | median ${w.unit} | ratio to native | range | rounds ok | target | met |`);
+    L.push('|---|---:|---:|---|---:|---|---|');
+    for (const s of SYSTEMS) {
+      const r = summarise(rounds.results[s.id][w.id]);
+      const digits = w.id === 'binary' ? 1 : 0;
+      const ratio = r.median / nativeMed[w.id];
+      const t = TARGETS.find(([sid, wid]) => sid === s.id && wid === w.id);
+      let met = '';
+      if (t) {
+        if (r.ok === 0) met = 'n/a';
+        else {
+          const pass = t[2](r.median, ratio);
+          met = pass ? 'yes' : '**NO**';
+          if (!pass) misses.push(`${s.label}, ${w.label}: ${fmt(r.median, digits)} ${w.unit} (${ratio.toFixed(2)}x native) vs ${t[3]}`);
+        }
+      }
+      const value = r.ok
+        ? fmt(r.median, digits)
+        : `n/a: ${r.error}`;
+      const notes = [];
+      if (r.ok && r.failedN) notes.push(`${r.failedN} failed: ${r.error}`);
+      if (r.ok && r.skippedN) notes.push(`${r.skippedN} not run: ${r.skipWhy}`);
+      if (r.sync) notes.push(`${fmt(r.sync)} echoes delivered synchronously inside send()`);
+      L.push(`| ${s.label} | ${value}${notes.length ? ` (${notes.join('; ')})` : ''} | ${r.ok && Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : 'n/a'} | ` +
+        `${r.ok ? `${fmt(r.min, digits)}-${fmt(r.max, digits)}` : ''} | ${r.ok}/${r.n} | ${t ? t[3] : ''} | ${met} |`);
+    }
+    L.push('');
+  }
+
+  L.push('## Size and install time of `pkg/wsroute.global.js`');
+  L.push('');
+  const instInit = median(install.init);
+  const instTag = median(install.tag);
+  const sizeOk = env.globalGzip > 0 && env.globalGzip <= 16 * 1024;
+  if (!sizeOk) misses.push(`global script gzip size ${kb(env.globalGzip)} vs <= 16 KB`);
+  const initOk = instInit <= 5;
+  const tagOk = instTag <= 5;
+  if (!initOk) misses.push(`install time (addInitScript) ${instInit.toFixed(2)} ms vs <= 5 ms`);
+  if (!tagOk) misses.push(`install time (<script src>, execution) ${instTag.toFixed(2)} ms vs <= 5 ms`);
+  L.push('| what | value | target | met |');
+  L.push('|---|---:|---|---|');
+  L.push(`| raw size | ${fmt(env.globalRaw)} B (${kb(env.globalRaw)}) | | |`);
+  L.push(`| gzip -9 size | ${fmt(env.globalGzip)} B (${kb(env.globalGzip)}) | <= 16 KB | ${sizeOk ? 'yes' : '**NO**'} |`);
+  L.push(`| install, addInitScript (median of ${install.init.length}; range ${fmt(Math.min(...install.init), 2)}-${fmt(Math.max(...install.init), 2)} ms) | ${fmt(instInit, 2)} ms | <= 5 ms | ${initOk ? 'yes' : '**NO**'} |`);
+  L.push(`| install, \`<script src>\` execution (median of ${install.tag.length}; range ${fmt(Math.min(...install.tag), 2)}-${fmt(Math.max(...install.tag), 2)} ms) | ${fmt(instTag, 2)} ms | <= 5 ms | ${tagOk ? 'yes' : '**NO**'} |`);
+  L.push('');
+  L.push('Install time is `performance.now()` from an init script (or inline script) just before the classic script to one just after it, in a fresh context each time; ' +
+    'for the script tag it starts at the later of that and the script\'s `responseEnd` (so it excludes the download). ' +
+    'It includes base64-decoding and synchronously compiling and instantiating the inlined wasm.' +
+    (install.errors.length ? ` Errors: ${install.errors.join('; ')}.` : ''));
+  L.push('');
+
+  L.push(`## Memory after ${fmt(MEMORY_SOCKETS)} sockets opened, used (one 64 B echo) and closed`);
+  L.push('');
+  L.push('| system | time | wasm memory before -> after | JS heap used before -> after (after GC) |');
+  L.push('|---|---:|---|---|');
+  const mb = (b) => (b === null || b === undefined ? 'n/a' : `${(b / 2 ** 20).toFixed(2)} MiB`);
+  for (const r of memory) {
+    if (!r.ok) {
+      L.push(`| ${r.label} | n/a: ${r.error} | | |`);
+      continue;
+    }
+    const wasm = r.before.wasm === null ? 'n/a (no wasm)' : `${mb(r.before.wasm)} -> ${mb(r.after.wasm)} (${r.after.wasm - r.before.wasm >= 0 ? '+' : ''}${fmt((r.after.wasm - r.before.wasm) / 1024)} KB)`;
+    const heap = `${mb(r.before.heapUsed)} -> ${mb(r.after.heapUsed)} (${r.after.heapUsed - r.before.heapUsed >= 0 ? '+' : ''}${fmt((r.after.heapUsed - r.before.heapUsed) / 1024)} KB)`;
+    const partial = r.churn.count < MEMORY_SOCKETS ? ` (**only ${fmt(r.churn.count)} sockets: time limit**)` : '';
+    L.push(`| ${r.label} | ${fmt(r.churn.ms / 1000, 1)} s${partial} | ${wasm} | ${heap} |`);
+  }
+  L.push('');
+  L.push('Wasm memory is `WebAssembly.Memory#buffer.byteLength` of the instance `pkg/wsroute.global.js` creates (reached through a debug hook on ' +
+    '`WebAssembly.Instance` installed before the script, in these pages only); it only grows, so "after" is the high-water mark. ' +
+    'JS heap is CDP `Runtime.getHeapUsage` after two `HeapProfiler.collectGarbage`. 8 sockets at a time; pass-through sockets talk to the echo server.');
+  L.push('');
+
+  L.push('## CPU profile of the wsroute mocked text burst');
+  L.push('');
+  if (profile.ok) {
+    L.push(`\`${profile.file}\` (not committed; open it in Chrome DevTools > Performance). ` +
+      `${fmt(profile.totalMs)} ms sampled at 100 us, ${fmt(profile.value)} msg/s while profiling; ` +
+      `${profile.meta.map((t) => `${t.fn} ${t.pct.toFixed(1)}%`).join(', ')}. ` +
+      'Top self time of functions (`wasm-function[N]`: the shipped wasm has no name section):');
+    L.push('');
+    L.push('| # | function | self ms | % |');
+    L.push('|---:|---|---:|---:|');
+    profile.top.forEach((t, i) => L.push(`| ${i + 1} | \`${t.fn.replace(/\|/g, '/')}\` | ${t.ms.toFixed(1)} | ${t.pct.toFixed(1)} |`));
+  } else {
+    L.push(`n/a: ${profile.error}`);
+  }
+  L.push('');
+
+  L.push('## Targets missed');
+  L.push('');
+  if (misses.length) for (const x of misses) L.push(`- ${x}`);
+  else L.push('- none');
+  L.push('');
+  return { text: L.join('\n').replace(/\n{3,}/g, '\n\n'), misses };
+}
+
+async function main() {
+  if (!env.echoURL || !env.httpURL) {
+    console.error('bench/run.mjs: BENCH_ECHO_URL and BENCH_HTTP_URL must be set; run `cargo xtask bench`');
+    return 2;
+  }
+  for (const u of [env.echoURL, env.httpURL]) {
+    const host = new URL(u).hostname;
+    if (host !== '127.0.0.1') {
+      console.error(`bench/run.mjs: refusing a non-loopback server ${u}`);
+      return 2;
+    }
+  }
+  const log = (s) => console.log(`bench: ${s}`);
+  // Other work on the machine distorts every number: say how busy it was.
+  const busyBefore = await cpuBusy(2000);
+  const loadStart = await loadavg();
+  log(`CPU busy before the start (2 s, all processes): ${busyBefore}%; load average ${loadStart}`);
+  log(`${env.quick ? 'QUICK, ' : ''}${env.rounds} rounds; http ${env.httpURL}; echo ${env.echoURL}; chromium ${env.chromium}`);
+  const browser = await chromium.launch({ executablePath: env.chromium, headless: true, args: CHROMIUM_ARGS });
+  try {
+    const m = await machine(browser);
+    const install = await measureInstall(browser, log);
+    const rounds = await measureRounds(browser, log);
+    const memory = await measureMemory(browser, log);
+    const profile = await profileMockBurst(browser, log);
+    const load = { start: loadStart, end: await loadavg(), busyBefore };
+    const { text, misses } = report({ m, rounds, install, memory, profile, load });
+    await mkdir(env.outDir, { recursive: true });
+    await writeFile(path.join(env.outDir, 'report.md'), text);
+    await writeFile(path.join(env.outDir, 'results.json'), JSON.stringify({ machine: m, rounds, install, memory, profile, misses }, null, 1));
+    console.log('');
+    console.log(text);
+    return 0;
+  } finally {
+    await withTimeout(browser.close(), 15_000, 'browser close').catch(() => {});
+  }
+}
+
+process.exitCode = await main().catch((e) => {
+  console.error(e && e.stack || e);
+  return 1;
+});

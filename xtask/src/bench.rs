@@ -1,0 +1,332 @@
+//! `cargo xtask bench`: the benchmark tables.
+//!
+//! Sets up and builds like `test`, installs `bench/` (its own exact-pinned npm
+//! packages: playwright-core, @mswjs/interceptors, mock-socket), starts the
+//! echo server and a static server on 127.0.0.1, and runs `node bench/run.mjs`,
+//! which drives headless Chromium through every system and workload and prints
+//! the report. A full run rewrites `BENCHMARKS.md`; `--quick` does not unless
+//! `--write` is given. Raw results and the CPU profile go to `target/bench/`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::echo::EchoServer;
+use crate::http::{Site, StaticServer};
+use crate::util::{Result, cmd, gzip_size, output, repo_root, show};
+use crate::{build, setup};
+
+/// The npm packages of `bench/package.json`, each pinned to an exact version.
+const BENCH_PACKAGES: &[&str] = &["playwright-core", "@mswjs/interceptors", "mock-socket"];
+
+/// Echo servers besides the main one, for the memory churn.
+const CHURN_SERVERS: usize = 7;
+
+pub const USAGE: &str = "\
+cargo xtask bench [--rounds N] [--quick] [--write | --no-write] [--no-setup] [--no-build]
+  --rounds N    rounds per system and workload (default 5; 1 with --quick)
+  --quick       a smoke run: workloads a tenth of the size, short budgets (< 2 minutes)
+  --write       write BENCHMARKS.md (the default for a full run)
+  --no-write    do not write BENCHMARKS.md (the default with --quick)";
+
+/// Options of `cargo xtask bench`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opts {
+    pub rounds: u32,
+    pub quick: bool,
+    pub write: bool,
+    pub setup: bool,
+    pub build: bool,
+}
+
+impl Opts {
+    pub fn parse(args: &[String]) -> Result<Opts> {
+        let mut rounds = None;
+        let mut quick = false;
+        let mut write = None;
+        let mut o = Opts {
+            rounds: 5,
+            quick: false,
+            write: true,
+            setup: true,
+            build: true,
+        };
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            match a.as_str() {
+                "--rounds" => {
+                    let v = it.next().ok_or("--rounds needs a number")?;
+                    let n: u32 = v
+                        .parse()
+                        .map_err(|_| format!("--rounds: not a number: {v}"))?;
+                    if !(1..=50).contains(&n) {
+                        return Err(format!("--rounds takes 1 to 50, not {n}"));
+                    }
+                    rounds = Some(n);
+                }
+                "--quick" => quick = true,
+                "--write" => write = Some(true),
+                "--no-write" => write = Some(false),
+                "--no-setup" => o.setup = false,
+                "--no-build" => o.build = false,
+                other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+            }
+        }
+        o.quick = quick;
+        o.rounds = rounds.unwrap_or(if quick { 1 } else { 5 });
+        o.write = write.unwrap_or(!quick);
+        Ok(o)
+    }
+
+    /// How long `node bench/run.mjs` may take before it is stopped. The runner
+    /// keeps its own, smaller budgets; this is the backstop.
+    fn node_limit(&self) -> Duration {
+        if self.quick {
+            Duration::from_secs(150)
+        } else {
+            // run.mjs stops starting measured runs after 7 minutes; memory,
+            // profile and install add about a minute; more rounds, more time.
+            Duration::from_secs(600 + 30 * u64::from(self.rounds.saturating_sub(5)))
+        }
+    }
+}
+
+pub fn bench(o: &Opts) -> Result<()> {
+    if o.setup {
+        setup::setup()?;
+    }
+    if o.build {
+        build::build()?;
+    }
+    let root = repo_root();
+    let global = root.join("pkg/wsroute.global.js");
+    let raw = std::fs::metadata(&global)
+        .map_err(|e| {
+            format!(
+                "bench: {} is missing ({e}); run `cargo xtask build`",
+                global.display()
+            )
+        })?
+        .len();
+    let gzip = gzip_size(&global).ok_or("bench: cannot run gzip to measure the global script")?;
+    npm_install(&root.join("bench"))?;
+
+    let echo = EchoServer::start().map_err(|e| format!("cannot start the echo server: {e}"))?;
+    // More echo servers (ports) for the memory churn's real sockets: Chromium
+    // opens one WebSocket at a time per endpoint, ~10 ms apart.
+    let churn: Vec<EchoServer> = (0..CHURN_SERVERS)
+        .map(|_| EchoServer::start())
+        .collect::<std::io::Result<_>>()
+        .map_err(|e| format!("cannot start an echo server: {e}"))?;
+    let churn_urls: Vec<String> = churn.iter().map(EchoServer::url).collect();
+    let site = Site::new(root.join("bench/pages"))
+        .mount("/pkg/", root.join("pkg"))
+        .mount("/node_modules/", root.join("bench/node_modules"));
+    let http =
+        StaticServer::start(site).map_err(|e| format!("cannot start the web server: {e}"))?;
+
+    let out_dir = target_dir().join("bench");
+    std::fs::create_dir_all(&out_dir)
+        .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
+    let report = out_dir.join("report.md");
+    let _ = std::fs::remove_file(&report);
+
+    let mut c = cmd("node");
+    c.arg(root.join("bench/run.mjs"))
+        .env("BENCH_ECHO_URL", echo.url())
+        .env("BENCH_CHURN_URLS", churn_urls.join(","))
+        .env("BENCH_HTTP_URL", http.url())
+        .env("BENCH_ROUNDS", o.rounds.to_string())
+        .env("BENCH_QUICK", if o.quick { "1" } else { "0" })
+        .env("BENCH_OUT_DIR", &out_dir)
+        .env("BENCH_GLOBAL_RAW", raw.to_string())
+        .env("BENCH_GLOBAL_GZIP", gzip.to_string())
+        .env("BENCH_REV", revision())
+        .env(
+            "CHROMIUM",
+            std::env::var_os("CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into()),
+        );
+    let started = Instant::now();
+    let ok = run_bounded(c, o.node_limit())?;
+    drop(http);
+    drop(echo);
+    drop(churn);
+    if !ok {
+        return Err("bench: node bench/run.mjs failed".into());
+    }
+    let text = std::fs::read_to_string(&report)
+        .map_err(|e| format!("bench: the runner wrote no {}: {e}", report.display()))?;
+    if o.write {
+        let dest = root.join("BENCHMARKS.md");
+        std::fs::write(&dest, &text)
+            .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+        println!("bench: wrote {}", dest.display());
+    } else {
+        println!(
+            "bench: BENCHMARKS.md left as it is (--quick/--no-write); report in {}",
+            report.display()
+        );
+    }
+    println!("bench: done in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"))
+}
+
+/// `git describe`-like: the short commit, with `-dirty` when the tree has changes.
+fn revision() -> String {
+    let commit = output({
+        let mut c = cmd("git");
+        c.args(["rev-parse", "--short", "HEAD"]);
+        c
+    })
+    .unwrap_or_else(|| "unknown".into());
+    let dirty = output({
+        let mut c = cmd("git");
+        c.args(["status", "--porcelain", "--untracked-files=no"]);
+        c
+    })
+    .is_some_and(|s| !s.is_empty());
+    if dirty {
+        format!("{commit} + uncommitted changes")
+    } else {
+        commit
+    }
+}
+
+/// The exact version `package.json` pins for `name` in `devDependencies`.
+fn pinned(package_json: &str, name: &str) -> Option<String> {
+    let key = format!("\"{name}\"");
+    let rest = &package_json[package_json.find(&key)? + key.len()..];
+    let rest = rest.trim_start().strip_prefix(':')?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+/// The `"version"` of an installed package.
+fn installed(dir: &Path, name: &str) -> Option<String> {
+    let p =
+        std::fs::read_to_string(dir.join("node_modules").join(name).join("package.json")).ok()?;
+    pinned(&p, "version")
+}
+
+/// `npm ci` (or `npm install` without a lock file) in `bench/` unless every
+/// pinned package is installed at its version.
+fn npm_install(dir: &Path) -> Result<()> {
+    let pkg = std::fs::read_to_string(dir.join("package.json"))
+        .map_err(|e| format!("bench: cannot read bench/package.json: {e}"))?;
+    let stale: Vec<String> = BENCH_PACKAGES
+        .iter()
+        .filter_map(|name| {
+            let want = pinned(&pkg, name);
+            let have = installed(dir, name);
+            (want.is_none() || want != have).then(|| {
+                format!(
+                    "{name} {} wanted, {} found",
+                    want.as_deref().unwrap_or("?"),
+                    have.as_deref().unwrap_or("none")
+                )
+            })
+        })
+        .collect();
+    if stale.is_empty() {
+        println!(
+            "bench: npm packages installed ({})",
+            BENCH_PACKAGES.join(", ")
+        );
+        return Ok(());
+    }
+    let verb = if dir.join("package-lock.json").exists() {
+        "ci"
+    } else {
+        "install"
+    };
+    println!("bench: {}: npm {verb}", stale.join(", "));
+    let mut c = cmd("npm");
+    c.args([verb, "--no-audit", "--no-fund"])
+        .current_dir(dir)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    crate::util::run(c)
+}
+
+/// Runs `c` with inherited stdout/stderr; stops it (by its pid) after `limit`.
+/// Returns whether it exited successfully.
+fn run_bounded(mut c: Command, limit: Duration) -> Result<bool> {
+    println!("$ {}", show(&c));
+    c.stdin(Stdio::null());
+    let mut child: Child = c
+        .spawn()
+        .map_err(|e| format!("cannot run `{}`: {e}", show(&c)))?;
+    let start = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Ok(status.success()),
+            Ok(None) if start.elapsed() > limit => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "bench: node bench/run.mjs did not finish in {} s; stopped",
+                    limit.as_secs()
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(200)),
+            Err(e) => return Err(format!("bench: wait: {e}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn a(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn parses_options() {
+        let o = Opts::parse(&[]).unwrap();
+        assert_eq!(
+            (o.rounds, o.quick, o.write, o.setup, o.build),
+            (5, false, true, true, true)
+        );
+        let o = Opts::parse(&a("--quick")).unwrap();
+        assert_eq!((o.rounds, o.quick, o.write), (1, true, false));
+        let o = Opts::parse(&a("--quick --write --rounds 3 --no-setup --no-build")).unwrap();
+        assert_eq!(
+            (o.rounds, o.quick, o.write, o.setup, o.build),
+            (3, true, true, false, false)
+        );
+        let o = Opts::parse(&a("--no-write")).unwrap();
+        assert!(!o.write && !o.quick);
+        assert!(Opts::parse(&a("--rounds")).is_err());
+        assert!(Opts::parse(&a("--rounds x")).is_err());
+        assert!(Opts::parse(&a("--rounds 0")).is_err());
+        assert!(Opts::parse(&a("--fast")).is_err());
+    }
+
+    #[test]
+    fn time_limits_are_bounded() {
+        let quick = Opts::parse(&a("--quick")).unwrap();
+        assert!(quick.node_limit() <= Duration::from_secs(150));
+        let full = Opts::parse(&[]).unwrap();
+        assert!(full.node_limit() <= Duration::from_secs(600));
+    }
+
+    #[test]
+    fn bench_package_pins_exact_versions() {
+        let pkg = std::fs::read_to_string(repo_root().join("bench/package.json")).unwrap();
+        for name in BENCH_PACKAGES {
+            let v =
+                pinned(&pkg, name).unwrap_or_else(|| panic!("{name} is not in bench/package.json"));
+            assert!(
+                v.split('.').count() == 3 && v.chars().all(|c| c.is_ascii_digit() || c == '.'),
+                "{name} is not pinned to an exact version: {v}"
+            );
+        }
+    }
+}
