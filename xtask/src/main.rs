@@ -23,10 +23,10 @@ commands:
                         drivers, wasm-opt, e2e npm packages); idempotent
   build                 write pkg/ (ES module package + pkg/wsroute.global.js)
   test [flags]          setup, build, then host tests, wasm tests in headless Chromium and
-                        Firefox, and the e2e pages; flags:
+                        Firefox, the TypeScript typings check, and the e2e pages; flags:
                           --browser chrome|firefox   only this browser for the wasm suites
-                          --only host|wasm|e2e       only these suites (repeatable)
-                          --skip-host --skip-wasm --skip-e2e --no-setup --no-build
+                          --only host|types|wasm|e2e only these suites (repeatable)
+                          --skip-host --skip-types --skip-wasm --skip-e2e --no-setup --no-build
   demo [--exit-after SECS]
                         setup, build, serve www/ with an echo server; print the URL
   bench [flags]         setup, build, then benchmark native WebSocket, wsroute and peers in
