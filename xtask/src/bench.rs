@@ -158,6 +158,15 @@ pub fn bench(o: &Opts) -> Result<()> {
         .map_err(|e| format!("bench: the runner wrote no {}: {e}", report.display()))?;
     if o.write {
         let dest = root.join("BENCHMARKS.md");
+        // The measured tables, then the maintainers' reading of them
+        // (bench/READING.md, written by hand and kept across runs).
+        let reading =
+            std::fs::read_to_string(root.join("bench").join("READING.md")).unwrap_or_default();
+        let text = if reading.is_empty() {
+            text
+        } else {
+            format!("{text}\n{reading}")
+        };
         std::fs::write(&dest, &text)
             .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
         println!("bench: wrote {}", dest.display());
