@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{echo_url, log_of};
+use common::run_scenario;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -48,22 +48,10 @@ fn memory_line() -> &'static str {
     }
 }
 
-async fn run(scenario: fn(&JsValue, &str) -> js_sys::Promise) -> Vec<String> {
-    let guard = wsroute::install().expect("install");
-    let api: JsValue = wsroute::js_api().into();
-    let log = log_of(scenario(&api, echo_url())).await;
-    let unroute: js_sys::Function = js_sys::Reflect::get(&api, &"unrouteAll".into())
-        .expect("unrouteAll")
-        .into();
-    unroute.call0(&JsValue::NULL).expect("unrouteAll()");
-    drop(guard);
-    log
-}
-
 #[wasm_bindgen_test]
 async fn mocked_sockets_leave_nothing_behind() {
     assert_eq!(
-        run(mocked_sockets_release_everything).await,
+        run_scenario(mocked_sockets_release_everything).await,
         [
             "round 1: 2000/2000 echoed, nativeListeners=0 routeCallbacks=0 openObservers=0",
             "round 2: 2000/2000 echoed, nativeListeners=0 routeCallbacks=0 openObservers=0",
@@ -77,7 +65,7 @@ async fn mocked_sockets_leave_nothing_behind() {
 async fn passthrough_and_connected_sockets_leave_nothing_behind() {
     let memory = memory_line();
     assert_eq!(
-        run(passthrough_and_connected_release_everything).await,
+        run_scenario(passthrough_and_connected_release_everything).await,
         [
             "direct round 1: 30/30 echoed, nativeListeners=0 routeCallbacks=0 openObservers=0",
             "direct round 2: 30/30 echoed, nativeListeners=0 routeCallbacks=0 openObservers=0",
@@ -94,7 +82,7 @@ async fn passthrough_and_connected_sockets_leave_nothing_behind() {
 #[wasm_bindgen_test]
 async fn hostile_handlers_cannot_hang_or_break_the_page() {
     assert_eq!(
-        run(hostile_handlers).await,
+        run_scenario(hostile_handlers).await,
         [
             "throws: error, close 1006 false",
             "rejects: error, close 1006 false",
@@ -112,7 +100,7 @@ async fn hostile_handlers_cannot_hang_or_break_the_page() {
 #[wasm_bindgen_test]
 async fn a_thousand_sockets_at_once() {
     assert_eq!(
-        run(thousand_sockets_at_once).await,
+        run_scenario(thousand_sockets_at_once).await,
         [
             "1000 of 1000 answered correctly",
             "nativeListeners=0 routeCallbacks=0 openObservers=0",

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use common::{echo_url, log_of};
+use common::{echo_url, run_scenario};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 use wsroute::{Message, WaitError};
@@ -33,18 +33,10 @@ extern "C" {
     fn hex(bytes: &JsValue) -> String;
 }
 
-async fn run(scenario: fn(&JsValue, &str) -> js_sys::Promise) -> Vec<String> {
-    let guard = wsroute::install().expect("install");
-    let api: JsValue = wsroute::js_api().into();
-    let log = log_of(scenario(&api, echo_url())).await;
-    drop(guard);
-    log
-}
-
 #[wasm_bindgen_test]
 async fn every_socket_is_observed_in_order() {
     assert_eq!(
-        run(every_socket_is_observed).await,
+        run_scenario(every_socket_is_observed).await,
         [
             "websocket wss://example.test/mock closed=false",
             "  sent text:\"hello\", binary:0203 true, binary:626c6f62 true, text:\"after blob\"",
@@ -86,7 +78,7 @@ async fn every_socket_is_observed_in_order() {
 #[wasm_bindgen_test]
 async fn wait_for_event_resolves_rejects_and_times_out() {
     assert_eq!(
-        run(wait_for_event_resolves_and_rejects).await,
+        run_scenario(wait_for_event_resolves_and_rejects).await,
         [
             "got observer wss://example.test/wait",
             "framesent -> text:\"two\"",
@@ -105,7 +97,7 @@ async fn wait_for_event_resolves_rejects_and_times_out() {
 #[wasm_bindgen_test]
 async fn throwing_listeners_do_not_break_sockets() {
     assert_eq!(
-        run(listener_errors_do_not_break_the_socket).await,
+        run_scenario(listener_errors_do_not_break_the_socket).await,
         ["echo still works"]
     );
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{echo_url, log_of};
+use common::{echo_url, run_scenario};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -64,16 +64,7 @@ extern "C" {
 
 /// Runs a scenario with wsroute installed and no routes left over.
 async fn run(scenario: fn(&JsValue, &str) -> js_sys::Promise) -> Vec<String> {
-    let guard = wsroute::install().expect("install");
-    let api: JsValue = wsroute::js_api().into();
-    let echo = echo_url();
-    let log = log_of(scenario(&api, echo)).await;
-    guard.unroute_all();
-    let unroute = js_sys::Reflect::get(&api, &"unrouteAll".into()).expect("unrouteAll");
-    js_sys::Function::from(unroute)
-        .call0(&JsValue::NULL)
-        .expect("unrouteAll()");
-    drop(guard);
+    let log = run_scenario(scenario).await;
     log.into_iter()
         .map(|l| l.replace(echo_url(), "ECHO"))
         .collect()

@@ -484,8 +484,8 @@ impl From<js_sys::RegExp> for Pattern {
     }
 }
 
-/// Installs wsroute and returns a guard; dropping it removes the routes it
-/// added and restores the native `WebSocket`.
+/// Installs wsroute and returns a guard; dropping it removes every route and
+/// restores the native `WebSocket`.
 ///
 /// ```no_run
 /// let ws = wsroute::install().expect("install");
@@ -550,8 +550,12 @@ impl Installed {
 }
 
 impl Drop for Installed {
+    /// Removes every route (the JavaScript API's too), forgets the base URL
+    /// and restores the native `WebSocket`: tests sharing one page start clean.
     fn drop(&mut self) {
-        self.unroute_all();
+        self.routes.borrow_mut().clear();
+        unroute_all();
+        set_base_url(None);
         uninstall_shim();
     }
 }

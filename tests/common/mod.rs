@@ -40,3 +40,13 @@ pub fn global_websocket() -> JsValue {
     js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("WebSocket"))
         .unwrap_or(JsValue::UNDEFINED)
 }
+
+/// Runs a JS scenario `(api, echoUrl) => Promise<string[]>` with wsroute
+/// installed; the guard's drop removes whatever routes it registered.
+pub async fn run_scenario(scenario: fn(&JsValue, &str) -> js_sys::Promise) -> Vec<String> {
+    let guard = wsroute::install().expect("install");
+    let api: JsValue = wsroute::js_api().into();
+    let log = log_of(scenario(&api, echo_url())).await;
+    drop(guard);
+    log
+}
