@@ -255,11 +255,7 @@ fn npm_install(dir: &Path) -> Result<()> {
         "install"
     };
     println!("bench: {}: npm {verb}", stale.join(", "));
-    let mut c = cmd("npm");
-    c.args([verb, "--no-audit", "--no-fund"])
-        .current_dir(dir)
-        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-    crate::util::run(c)
+    crate::setup::npm_install(dir, verb)
 }
 
 /// Runs `c` with inherited stdout/stderr; stops it (by its pid) after `limit`.

@@ -355,11 +355,32 @@ fn npm_packages() -> Result<()> {
             missing.join(" ")
         ),
     );
-    let mut c = cmd("npm");
-    c.args([verb, "--no-audit", "--no-fund"])
-        .current_dir(&e2e)
-        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-    run(c)
+    npm_install(&e2e, verb)
+}
+
+/// `npm ci` (or `npm install` without a lock file) in `dir`, never
+/// downloading a browser. npm 11 can write a lock file that its own `npm ci`
+/// then rejects (optional platform packages of a dependency missing from the
+/// lock; seen with vite's rollup binaries): in that case fall back to
+/// `npm install --no-save`, which installs the same exact-pinned direct
+/// dependencies and leaves the lock file as it is.
+pub fn npm_install(dir: &std::path::Path, verb: &str) -> Result<()> {
+    let npm = |args: &[&str]| {
+        let mut c = cmd("npm");
+        c.args(args)
+            .args(["--no-audit", "--no-fund"])
+            .current_dir(dir)
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        c
+    };
+    if run(npm(&[verb])).is_ok() || verb != "ci" {
+        return Ok(());
+    }
+    println!(
+        "setup: `npm ci` refused the lock file in {}; retrying with `npm install --no-save`",
+        dir.display()
+    );
+    run(npm(&["install", "--no-save"]))
 }
 
 #[cfg(test)]
