@@ -249,3 +249,63 @@ async fn dom_exceptions_have_the_names_and_codes_rust_clients_inspect() {
     ws.close().expect("close while connecting");
     assert_eq!(ws.ready_state(), WebSocket::CLOSING);
 }
+
+#[wasm_bindgen_test]
+async fn route_side_waits_see_what_each_side_sends() -> Result<(), wsroute::WaitError> {
+    use std::time::Duration;
+    use wsroute::WaitError;
+
+    let guard = wsroute::install().expect("install");
+    let url = format!("{}/echo?route-waits", echo_url());
+    let routes: Rc<RefCell<Vec<WebSocketRouteHandle>>> = Rc::default();
+    let r = routes.clone();
+    guard.route(url.as_str(), move |route| {
+        let server = route.connect_to_server().expect("connect");
+        r.borrow_mut().push(WebSocketRouteHandle(route, server));
+    });
+    let ws = WebSocket::new(&url).expect("construct");
+    let log: Log = Rc::default();
+    let done = record(&ws, &log);
+    let opened = js_sys::Promise::new(&mut |resolve, _| {
+        ws.add_event_listener_with_callback("open", &resolve)
+            .expect("listener");
+    });
+    JsFuture::from(opened).await.expect("open");
+    let WebSocketRouteHandle(page_side, server_side) =
+        routes.borrow_mut().pop().expect("handler ran");
+
+    // Set up before the page acts: nothing can be missed.
+    let from_page = page_side.wait_for_message(|m| m.text() == Some("two"));
+    let from_server = server_side.wait_for_message(|m| m.text() == Some("two"));
+    ws.send_with_str("one").expect("send");
+    ws.send_with_str("two").expect("send");
+    assert_eq!(from_page.await?, Message::from("two"));
+    assert_eq!(from_server.await?, Message::from("two"));
+
+    let nothing = page_side
+        .wait_for_message(|_| true)
+        .timeout(Duration::from_millis(20))
+        .await;
+    assert!(matches!(
+        nothing,
+        Err(WaitError::Timeout {
+            event: "message",
+            ..
+        })
+    ));
+
+    let pending = page_side.wait_for_message(|_| true);
+    ws.close().expect("close");
+    assert_eq!(pending.await, Err(WaitError::Closed));
+    JsFuture::from(done).await.expect("closed");
+    assert_eq!(
+        page_side.wait_for_message(|_| true).await,
+        Err(WaitError::Closed),
+        "a wait on a closed side fails at once"
+    );
+    drop(guard);
+    Ok(())
+}
+
+/// The page side and the server side of one routed socket.
+struct WebSocketRouteHandle(wsroute::WebSocketRoute, wsroute::WebSocketRoute);

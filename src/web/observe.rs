@@ -41,6 +41,8 @@ pub(crate) enum Kind {
     FrameReceived,
     Close,
     SocketError,
+    /// A message arriving on one side of a route (Rust waits only).
+    RouteMessage,
 }
 
 impl Kind {
@@ -62,6 +64,7 @@ impl Kind {
             Kind::FrameReceived => "framereceived",
             Kind::Close => "close",
             Kind::SocketError => "socketerror",
+            Kind::RouteMessage => "message",
         }
     }
 }
@@ -72,6 +75,8 @@ pub(crate) enum Value {
     Socket(Observer),
     Frame(Message),
     Closed(Observer),
+    /// One side of a route has closed (ends waits on that side).
+    Ended,
     Error(String),
 }
 
@@ -80,6 +85,7 @@ impl Value {
         match self {
             Value::Socket(o) | Value::Closed(o) => o.js_handle(),
             Value::Error(e) => JsValue::from_str(e),
+            Value::Ended => JsValue::UNDEFINED,
             Value::Frame(m) => {
                 let payload = match m {
                     Message::Text(s) => JsValue::from_str(s),
@@ -239,7 +245,7 @@ impl Waiter {
         }
         if kind != self.kind {
             match value {
-                Value::Closed(_) => self.finish(Err(WaitError::Closed)),
+                Value::Closed(_) | Value::Ended => self.finish(Err(WaitError::Closed)),
                 Value::Error(e) => self.finish(Err(WaitError::SocketError(e.clone()))),
                 _ => {}
             }
@@ -776,6 +782,48 @@ impl Observer {
     ) -> Result<js_sys::Promise, JsValue> {
         let kind = parse_kind(event, &SOCKET_EVENTS)?;
         self.inner.hub.js_wait(kind, &options)
+    }
+}
+
+// ---- route-side waits ---------------------------------------------------------
+
+/// Messages arriving on one side of a route (what the page sent, or what the
+/// server sent), for [`crate::WebSocketRoute::wait_for_message`]. Fed whether
+/// or not the route handles or forwards them.
+#[derive(Default)]
+pub(crate) struct Arrivals {
+    hub: Rc<Hub>,
+    ended: Cell<bool>,
+}
+
+impl Arrivals {
+    /// A message arrived on this side.
+    pub(crate) fn message(&self, m: &Message) {
+        if !self.ended.get() && !self.hub.waiters.borrow().is_empty() {
+            self.hub.emit(Kind::RouteMessage, &Value::Frame(m.clone()));
+        }
+    }
+
+    /// This side closed: pending and later waits fail with `Closed`.
+    pub(crate) fn end(&self) {
+        if !self.ended.replace(true) {
+            self.hub.emit(Kind::Close, &Value::Ended);
+            self.hub.clear();
+        }
+    }
+
+    pub(crate) fn wait(
+        &self,
+        mut predicate: impl FnMut(&Message) -> bool + 'static,
+    ) -> Wait<Message> {
+        let p = Predicate::Rust(Box::new(
+            move |v| matches!(v, Value::Frame(m) if predicate(m)),
+        ));
+        let wait = Wait::new(&self.hub, Kind::RouteMessage, Some(p), frame_of);
+        if self.ended.get() {
+            wait.waiter.finish(Err(WaitError::Closed));
+        }
+        wait
     }
 }
 

@@ -277,6 +277,24 @@ impl WebSocketRoute {
         self.set_on_close(OnClose::Rust(Box::new(handler)));
     }
 
+    /// Waits for the next message arriving on this side that `predicate`
+    /// accepts: on the page side what the page sends, on the server side what
+    /// the server sends (whether or not `on_message` handles it). Fails with
+    /// [`WaitError::Closed`](crate::WaitError::Closed) when this side closes
+    /// first, or after the timeout (30 s unless set with `.timeout(..)`).
+    ///
+    /// ```no_run
+    /// # async fn demo(route: wsroute::WebSocketRoute) -> Result<(), wsroute::WaitError> {
+    /// let hello = route.wait_for_message(|m| m.text() == Some("hello")).await?;
+    /// # let _ = hello; Ok(()) }
+    /// ```
+    pub fn wait_for_message(
+        &self,
+        predicate: impl FnMut(&Message) -> bool + 'static,
+    ) -> crate::Wait<Message> {
+        self.socket.arrivals_on(self.side).wait(predicate)
+    }
+
     /// Connects to the real server and returns the server-side route.
     pub fn connect_to_server(&self) -> Result<WebSocketRoute, RouteError> {
         if self.side != Side::Page {

@@ -10,7 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, CloseEvent, CloseEventInit, Event, MessageEvent, MessageEventInit};
 
 use super::glue::{self, NativeSocket};
-use super::observe::Observer;
+use super::observe::{Arrivals, Observer};
 use super::route::{Callbacks, WebSocketRoute};
 use super::stats::{self, Held};
 use super::{dom_error, report, schedule};
@@ -425,6 +425,8 @@ pub(crate) struct Routed {
     quirks: validate::Quirks,
     observer: Option<Observer>,
     failure: RefCell<Option<String>>,
+    /// What arrives on the page side and on the server side of the route.
+    pub(crate) arrivals: [Arrivals; 2],
 }
 
 impl Routed {
@@ -455,6 +457,7 @@ impl Routed {
             quirks,
             observer,
             failure: RefCell::new(None),
+            arrivals: Default::default(),
         });
         this.pump();
         this
@@ -518,6 +521,7 @@ impl Routed {
                 if let Some(o) = &self.observer {
                     o.closed();
                 }
+                self.arrivals_on(Side::Page).end();
                 fire(&self.target, close_event(code, &reason, was_clean))
             }
             Effect::CallOnMessage { side, message } => {
@@ -608,6 +612,9 @@ impl Routed {
             if state == ReadyState::Open {
                 let (this, observer) = (self.clone(), observer.cloned());
                 read_blob(blob, move |bytes| {
+                    if let Some(m) = &bytes {
+                        this.arrivals_on(Side::Page).message(m);
+                    }
                     if let Some(o) = observer {
                         o.frame_sent_resolved(ticket, bytes.clone());
                     }
@@ -619,6 +626,9 @@ impl Routed {
             }
         } else {
             let message = message_of(&data);
+            if state == ReadyState::Open {
+                self.arrivals_on(Side::Page).message(&message);
+            }
             if let Some(o) = observer {
                 o.frame_sent(message.clone());
             }
@@ -666,6 +676,14 @@ impl Routed {
     ) {
         let this = self.clone();
         read_blob(blob, move |bytes| this.input(|c| done(c, bytes)));
+    }
+
+    pub(crate) fn arrivals_on(&self, side: Side) -> &Arrivals {
+        let [page, server] = &self.arrivals;
+        match side {
+            Side::Page => page,
+            Side::Server => server,
+        }
     }
 
     /// Remembers why the page socket is about to fail, for `socketerror`.
@@ -726,6 +744,7 @@ impl Routed {
                         Some(s) => Message::Text(s),
                         None => Message::Binary(Uint8Array::new(&data).to_vec()),
                     };
+                    this.arrivals_on(Side::Server).message(&m);
                     this.input(|c| c.server_message(m));
                 }
             },
@@ -747,6 +766,7 @@ impl Routed {
                     let e: CloseEvent = e.unchecked_into();
                     let failed = this.real_failed.get();
                     this.input(|c| c.server_closed(e.code(), e.reason(), e.was_clean(), failed));
+                    this.arrivals_on(Side::Server).end();
                     if let Some(l) = this.real_listeners.borrow_mut().take() {
                         l.release();
                     }
