@@ -110,7 +110,56 @@
     connect();
   }
 
+  // The live sockets panel, built on the observer: every socket the page
+  // creates (mocked, routed or passed through) and its last frames.
+  function watchSockets() {
+    const list = document.getElementById('live-list');
+    if (!list || !globalThis.wsroute || typeof wsroute.on !== 'function') return;
+    wsroute.on('websocket', (ws) => {
+      const item = document.createElement('li');
+      const head = document.createElement('div');
+      head.className = 'sock-head';
+      const url = document.createElement('code');
+      url.textContent = ws.url();
+      const state = document.createElement('span');
+      state.className = 'sock-state';
+      state.textContent = 'live';
+      const counts = document.createElement('span');
+      counts.className = 'sock-counts muted';
+      head.append(url, state, counts);
+      const frames = document.createElement('ol');
+      frames.className = 'frames';
+      item.append(head, frames);
+      list.prepend(item);
+      let sent = 0;
+      let received = 0;
+      const show = () => (counts.textContent = `${sent} sent, ${received} received`);
+      const frame = (arrow, payload) => {
+        const li = document.createElement('li');
+        li.textContent = `${arrow} ${typeof payload === 'string' ? payload : `<${payload.byteLength} bytes>`}`;
+        frames.append(li);
+        while (frames.children.length > 5) frames.firstElementChild.remove();
+        show();
+      };
+      show();
+      ws.on('framesent', ({ payload }) => {
+        sent++;
+        frame('\u2191', payload);
+      });
+      ws.on('framereceived', ({ payload }) => {
+        received++;
+        frame('\u2193', payload);
+      });
+      ws.on('socketerror', (what) => (state.textContent = `error: ${what}`));
+      ws.on('close', () => {
+        if (!state.textContent.startsWith('error')) state.textContent = 'closed';
+        item.classList.add('closed');
+      });
+    });
+  }
+
   function start() {
+    watchSockets();
     const v = document.getElementById('version');
     if (globalThis.wsroute) {
       v.textContent = `v${wsroute.version}`;

@@ -85,6 +85,36 @@ test('demo (www/ + /config.js): mocked chat and routed echo panels exchange mess
     'received [via route] héllo €',
   ]);
 
+  // The live sockets panel (observer): both sockets, counts and the page-side payloads.
+  const live = await page.$$eval('#live-list > li', (items) =>
+    items.map((li) => ({
+      url: li.querySelector('code').textContent,
+      state: li.querySelector('.sock-state').textContent,
+      counts: li.querySelector('.sock-counts').textContent,
+      frames: [...li.querySelectorAll('.frames li')].map((f) => f.textContent),
+    })),
+  );
+  const byUrl = Object.fromEntries(live.map((s) => [s.url, s]));
+  assert.equal(live.length, 2, `two live sockets, got ${JSON.stringify(live)}`);
+  assert.deepEqual(byUrl['wss://chat.example.test/ws'], {
+    url: 'wss://chat.example.test/ws',
+    state: 'live',
+    counts: '2 sent, 3 received',
+    frames: [
+      '\u2193 Welcome to the mock chat! Type /help for commands.',
+      '\u2191 hello there',
+      '\u2193 bot: HELLO THERE',
+      '\u2191 /help',
+      '\u2193 bot: commands are /help, /time and /close; anything else comes back shouted.',
+    ],
+  });
+  assert.deepEqual(byUrl[`${env.echoURL}/echo`], {
+    url: `${env.echoURL}/echo`,
+    state: 'live',
+    counts: '2 sent, 2 received',
+    frames: ['\u2191 ping', '\u2193 [via route] ping', '\u2191 héllo €', '\u2193 [via route] héllo €'],
+  });
+
   mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
@@ -102,5 +132,7 @@ test('demo (www/ + /config.js): mocked chat and routed echo panels exchange mess
   await say(page, 'mock', '/close');
   await waitForEntry(page, 'mock', 'close closed: code 4000, reason "bye", wasClean true');
 
+  const states = await page.$$eval('#live-list > li .sock-state', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(states, ['closed', 'closed', 'closed'], 'three sockets (the mock reconnected), all closed');
   assert.deepEqual(errors, [], 'no page errors');
 });
