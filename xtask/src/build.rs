@@ -64,24 +64,8 @@ pub fn build() -> Result<()> {
 
     // (a) the ES module package.
     println!("build: wasm (ES module) -> pkg/");
-    let mut c = cmd("cargo");
-    c.args([
-        "build",
-        "--lib",
-        "--release",
-        "--target",
-        "wasm32-unknown-unknown",
-        "-p",
-        "wsroute",
-    ]);
-    run(c)?;
-    let wasm = target_dir().join("wasm32-unknown-unknown/release/wsroute.wasm");
-    let mut c = cmd(&wasm_bindgen);
-    c.args(["--target", "web", "--out-dir"])
-        .arg(&pkg)
-        .args(["--out-name", "wsroute"])
-        .arg(&wasm);
-    run(c)?;
+    let wasm = cargo_wasm(&[], &target_dir())?;
+    bindgen(&wasm_bindgen, "web", &pkg, "wsroute", &wasm)?;
     wasm_opt(&pkg.join("wsroute_bg.wasm"));
     append(
         &pkg.join("wsroute.js"),
@@ -102,32 +86,12 @@ pub fn build() -> Result<()> {
     // (b) the classic script.
     println!("build: wasm (classic script, feature global-script) -> pkg/wsroute.global.js");
     let global_target = target_dir().join("global");
-    let mut c = cmd("cargo");
-    c.args([
-        "build",
-        "--lib",
-        "--release",
-        "--target",
-        "wasm32-unknown-unknown",
-        "-p",
-        "wsroute",
-        "--features",
-        "global-script",
-        "--target-dir",
-    ])
-    .arg(&global_target);
-    run(c)?;
-    let gwasm = global_target.join("wasm32-unknown-unknown/release/wsroute.wasm");
+    let gwasm = cargo_wasm(&["--features", "global-script"], &global_target)?;
     let gout = global_target.join(format!("bindgen.{pid}"));
     if gout.exists() {
         let _ = std::fs::remove_dir_all(&gout);
     }
-    let mut c = cmd(&wasm_bindgen);
-    c.args(["--target", "no-modules", "--out-dir"])
-        .arg(&gout)
-        .args(["--out-name", "wsroute_global"])
-        .arg(&gwasm);
-    run(c)?;
+    bindgen(&wasm_bindgen, "no-modules", &gout, "wsroute_global", &gwasm)?;
     let gwasm_out = gout.join("wsroute_global_bg.wasm");
     wasm_opt(&gwasm_out);
     let glue = read(&gout.join("wsroute_global.js"))?;
@@ -180,6 +144,36 @@ pub fn build() -> Result<()> {
 }
 
 /// Replaces `dest` by `stage` (rename when possible, else copy).
+/// `cargo build --lib --release` of wsroute for wasm32 into `target`, with
+/// `extra` arguments; returns the built `.wasm`.
+fn cargo_wasm(extra: &[&str], target: &Path) -> Result<PathBuf> {
+    let mut c = cmd("cargo");
+    c.args([
+        "build",
+        "--lib",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "wsroute",
+    ])
+    .args(extra)
+    .arg("--target-dir")
+    .arg(target);
+    run(c)?;
+    Ok(target.join("wasm32-unknown-unknown/release/wsroute.wasm"))
+}
+
+/// `wasm-bindgen --target <kind>` of `wasm` into `out` as `name`.
+fn bindgen(wasm_bindgen: &Path, kind: &str, out: &Path, name: &str, wasm: &Path) -> Result<()> {
+    let mut c = cmd(wasm_bindgen);
+    c.args(["--target", kind, "--out-dir"])
+        .arg(out)
+        .args(["--out-name", name])
+        .arg(wasm);
+    run(c)
+}
+
 fn swap_into_place(stage: &Path, dest: &Path) -> Result<()> {
     let mut old_name = stage.file_name().unwrap_or_default().to_os_string();
     old_name.push(".old");

@@ -437,24 +437,17 @@ pub fn test(o: &Opts) -> Result<()> {
     println!("\necho server: {echo_url}  (WSROUTE_ECHO_URL)");
 
     if o.wasm {
-        let targets = match discover_wasm_targets(&root) {
-            Ok(t) if t.count() > 0 => Some(t),
-            Ok(_) => {
-                let e = "no wasm-bindgen-test targets found (tests/*.rs using wasm_bindgen_test with \
-                         wasm_bindgen_test_configure!(run_in_browser)): the wasm suites would run nothing";
-                eprintln!("{e}");
-                record(
-                    &mut suites,
-                    Suite {
-                        name: "wasm: discover".into(),
-                        passed: 0,
-                        failed: 1,
-                        ok: false,
-                        note: format!(" ({e})"),
-                    },
-                )?;
-                None
+        let found = discover_wasm_targets(&root).and_then(|t| {
+            if t.count() > 0 {
+                Ok(t)
+            } else {
+                Err("no wasm-bindgen-test targets found (tests/*.rs using wasm_bindgen_test with \
+                     wasm_bindgen_test_configure!(run_in_browser)): the wasm suites would run nothing"
+                    .into())
             }
+        });
+        let targets = match found {
+            Ok(t) => Some(t),
             Err(e) => {
                 eprintln!("{e}");
                 record(
