@@ -35,6 +35,9 @@ const env = {
   rev: process.env.BENCH_REV || 'unknown',
   chromium: process.env.CHROMIUM || '/usr/bin/chromium',
   globalScript: path.join(repo, 'pkg', 'wsroute.global.js'),
+  // Comma-separated system ids to measure (native is always measured, for the
+  // ratios); empty: all. A filtered run skips the memory churn.
+  systems: (process.env.BENCH_SYSTEMS || '').split(',').filter(Boolean),
 };
 
 // The e2e suite's launch flags (tests/e2e/run.mjs): nothing leaves the machine.
@@ -106,6 +109,16 @@ const SYSTEMS = [
   { id: 'pw-mock', label: 'Playwright routeWebSocket mock echo', url: mockPath, mode: 'mock', pw: 'mock' },
   { id: 'pw-cts', label: 'Playwright routeWebSocket connectToServer()', url: echoPath, mode: 'pass', pw: 'cts' },
 ];
+
+for (const id of env.systems) {
+  if (!SYSTEMS.some((s) => s.id === id)) {
+    throw new Error(`BENCH_SYSTEMS: unknown system ${JSON.stringify(id)}; known: ${SYSTEMS.map((s) => s.id).join(', ')}`);
+  }
+}
+/** The systems whose rounds this run measures and reports. */
+const MEASURED = env.systems.length
+  ? SYSTEMS.filter((s) => s.id === 'native' || env.systems.includes(s.id))
+  : SYSTEMS;
 
 // Targets (wsroute rows only): [systemId, workloadId, predicate, text].
 const TARGETS = [
@@ -198,10 +211,10 @@ async function runOne(browser, system, workload) {
 async function measureRounds(browser, log) {
   const started = Date.now();
   // results[system][workload] = [run...]
-  const results = Object.fromEntries(SYSTEMS.map((s) => [s.id, Object.fromEntries(WORKLOADS.map((w) => [w.id, []]))]));
+  const results = Object.fromEntries(MEASURED.map((s) => [s.id, Object.fromEntries(WORKLOADS.map((w) => [w.id, []]))]));
   for (let round = 0; round < env.rounds; round++) {
     // Rotate the order each round so no system always runs first or last.
-    const order = SYSTEMS.map((_, i) => SYSTEMS[(i + round) % SYSTEMS.length]);
+    const order = MEASURED.map((_, i) => MEASURED[(i + round) % MEASURED.length]);
     for (const system of order) {
       for (const workload of WORKLOADS) {
         const runs = results[system.id][workload.id];
@@ -492,7 +505,7 @@ function report({ m, rounds, install, memory, profile, load }) {
     L.push('');
     L.push(`| system | median ${w.unit} | ratio to native | range | rounds ok | target | met |`);
     L.push('|---|---:|---:|---|---:|---|---|');
-    for (const s of SYSTEMS) {
+    for (const s of MEASURED) {
       const r = summarise(rounds.results[s.id][w.id]);
       const digits = w.id === 'binary' ? 1 : 0;
       const ratio = r.median / nativeMed[w.id];
@@ -610,7 +623,7 @@ async function main() {
     const m = await machine(browser);
     const install = await measureInstall(browser, log);
     const rounds = await measureRounds(browser, log);
-    const memory = await measureMemory(browser, log);
+    const memory = env.systems.length ? [] : await measureMemory(browser, log);
     const profile = await profileMockBurst(browser, log);
     const load = { start: loadStart, end: await loadavg(), busyBefore };
     const { text, misses } = report({ m, rounds, install, memory, profile, load });

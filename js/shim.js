@@ -12,6 +12,11 @@ const eventTargetProto = EventTarget.prototype;
 const addListener = eventTargetProto.addEventListener;
 const removeListener = eventTargetProto.removeEventListener;
 const dispatchEventImpl = eventTargetProto.dispatchEvent;
+// Event constructors as they were when wsroute loaded: a page that replaces
+// them later does not change the events wsroute fires.
+const EventCtor = Event;
+const MessageEventCtor = MessageEvent;
+const CloseEventCtor = CloseEvent;
 
 // WebIDL `(DOMString or sequence<DOMString>)`, converted as the binding would.
 function toProtocols(protocols) {
@@ -37,9 +42,48 @@ function missingArgument(what) {
   return new TypeError(`Failed to execute '${what}' on 'WebSocket': 1 argument required, but only 0 present.`);
 }
 
-/// Fires `event` at `target` with the EventTarget implementation captured at load.
-export function dispatch(target, event) {
-  dispatchEventImpl.call(target, event);
+/// Fires a plain event named `type` (`open`, `error`) at `target`.
+export function fireEvent(target, type) {
+  dispatchEventImpl.call(target, new EventCtor(type));
+}
+
+/// Fires a `message` event carrying `data` at `target`.
+export function fireMessage(target, data, origin) {
+  dispatchEventImpl.call(target, new MessageEventCtor('message', { data, origin }));
+}
+
+/// Fires a `close` event at `target`.
+export function fireClose(target, code, reason, wasClean) {
+  dispatchEventImpl.call(target, new CloseEventCtor('close', { code, reason, wasClean }));
+}
+
+const NON_ASCII = /[^\0-\x7f]/;
+
+/// The UTF-8 length of the string `s`, or `-(length) - 1` when `s` has lone
+/// surrogates (each counted as U+FFFD, 3 bytes): callers then convert it.
+export function textLength(s) {
+  if (!NON_ASCII.test(s)) return s.length;
+  let n = 0;
+  let lone = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else {
+      if (c >= 0xd800 && c <= 0xdfff) lone = true;
+      n += 3;
+    }
+  }
+  return lone ? -n - 1 : n;
+}
+
+/// `s` with each lone surrogate replaced by U+FFFD (WebIDL's USVString).
+export function toWellFormed(s) {
+  if (typeof s.toWellFormed === 'function') return s.toWellFormed();
+  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 
 /// Declares the WebSocket class. `create(instance, url, protocols)` returns the

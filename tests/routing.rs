@@ -53,6 +53,8 @@ extern "C" {
     fn relative_globs_and_base_url(api: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = routedConstructorValidation)]
     fn routed_constructor_validation(api: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = mockedTextIsUsvString)]
+    fn mocked_text_is_usv_string(api: &JsValue, echo: &str) -> js_sys::Promise;
 }
 
 // Referencing the shared helpers makes wasm-bindgen ship them beside routing.js.
@@ -355,5 +357,13 @@ async fn globs_resolve_against_the_base_url() {
             "ws://any.test:8080/deep/er/still -> double star",
             "/doc-relative -> document base",
         ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn mocked_text_counts_utf8_and_becomes_usv_string() {
+    assert_eq!(
+        run(mocked_text_is_usv_string).await,
+        ["checked 11 strings; bufferedAmount now 0"]
     );
 }

@@ -11,8 +11,26 @@ extern "C" {
     #[wasm_bindgen(js_name = defineWebSocketClass)]
     pub fn define_websocket_class(create: &JsValue) -> js_sys::Function;
 
-    /// `EventTarget.prototype.dispatchEvent` as captured when the glue loaded.
-    pub fn dispatch(target: &JsValue, event: &web_sys::Event);
+    /// Fires a plain event (`open`, `error`) at `target`.
+    #[wasm_bindgen(js_name = fireEvent)]
+    pub fn fire_event(target: &JsValue, kind: &str);
+
+    /// Fires a `message` event at `target`.
+    #[wasm_bindgen(js_name = fireMessage)]
+    pub fn fire_message(target: &JsValue, data: &JsValue, origin: &JsValue);
+
+    /// Fires a `close` event at `target`.
+    #[wasm_bindgen(js_name = fireClose)]
+    pub fn fire_close(target: &JsValue, code: u16, reason: &str, was_clean: bool);
+
+    /// The UTF-8 length of the JS string `s`; `-(length) - 1` when it has
+    /// lone surrogates (counted as U+FFFD).
+    #[wasm_bindgen(js_name = textLength)]
+    pub fn text_length(s: &JsValue) -> f64;
+
+    /// `s` with lone surrogates replaced by U+FFFD.
+    #[wasm_bindgen(js_name = toWellFormed)]
+    pub fn to_well_formed(s: &JsValue) -> JsValue;
 }
 
 #[wasm_bindgen]
@@ -53,6 +71,14 @@ extern "C" {
     pub fn set_onerror(this: &NativeSocket, f: Option<&js_sys::Function>);
     #[wasm_bindgen(method, setter)]
     pub fn set_onclose(this: &NativeSocket, f: Option<&js_sys::Function>);
+
+    /// A `MessageEvent` a native socket fired; its fields as JS values.
+    #[wasm_bindgen(extends = js_sys::Object)]
+    pub type NativeMessageEvent;
+    #[wasm_bindgen(method, getter)]
+    pub fn data(this: &NativeMessageEvent) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    pub fn origin(this: &NativeMessageEvent) -> JsValue;
 
     /// Any `ArrayBufferView` (typed array or DataView), read structurally.
     #[wasm_bindgen(extends = js_sys::Object)]

@@ -1,6 +1,7 @@
 //! The browser edge: translates JavaScript calls and events into inputs of the
 //! pure core and its effects into JavaScript calls. wasm32 only.
 
+mod data;
 mod glue;
 mod observe;
 mod route;

@@ -16,10 +16,11 @@ use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use js_sys::{Function, Uint8Array};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::data::Data;
 use super::report;
 use super::stats::{self, Held};
 use crate::core::Message;
@@ -73,7 +74,7 @@ impl Kind {
 #[derive(Clone)]
 pub(crate) enum Value {
     Socket(Observer),
-    Frame(Message),
+    Frame(Data),
     Closed(Observer),
     /// One side of a route has closed (ends waits on that side).
     Ended,
@@ -87,10 +88,7 @@ impl Value {
             Value::Error(e) => JsValue::from_str(e),
             Value::Ended => JsValue::UNDEFINED,
             Value::Frame(m) => {
-                let payload = match m {
-                    Message::Text(s) => JsValue::from_str(s),
-                    Message::Binary(b) => Uint8Array::from(b.as_slice()).buffer().into(),
-                };
+                let payload = m.to_js();
                 let frame = js_sys::Object::new();
                 let _ = js_sys::Reflect::set(&frame, &JsValue::from_str("payload"), &payload);
                 frame.into()
@@ -592,7 +590,7 @@ impl Observer {
     }
 
     /// The page sent a frame.
-    pub(crate) fn frame_sent(&self, m: Message) {
+    pub(crate) fn frame_sent(&self, m: Data) {
         self.deliver(Kind::FrameSent, Value::Frame(m));
     }
 
@@ -602,7 +600,7 @@ impl Observer {
     }
 
     /// The bytes of a pending Blob frame (`None`: reading failed).
-    pub(crate) fn frame_sent_resolved(&self, ticket: u64, m: Option<Message>) {
+    pub(crate) fn frame_sent_resolved(&self, ticket: u64, m: Option<Data>) {
         match m {
             Some(m) => self
                 .inner
@@ -615,7 +613,7 @@ impl Observer {
     }
 
     /// A message is about to be dispatched to the page.
-    pub(crate) fn frame_received(&self, m: Message) {
+    pub(crate) fn frame_received(&self, m: Data) {
         self.deliver(Kind::FrameReceived, Value::Frame(m));
     }
 
@@ -663,7 +661,7 @@ impl Observer {
     pub fn on_frame_sent(&self, mut f: impl FnMut(&Message) + 'static) -> Listener {
         self.add_rust(Kind::FrameSent, move |v| {
             if let Value::Frame(m) = v {
-                f(m)
+                f(m.message())
             }
         })
     }
@@ -672,7 +670,7 @@ impl Observer {
     pub fn on_frame_received(&self, mut f: impl FnMut(&Message) + 'static) -> Listener {
         self.add_rust(Kind::FrameReceived, move |v| {
             if let Value::Frame(m) = v {
-                f(m)
+                f(m.message())
             }
         })
     }
@@ -697,7 +695,7 @@ impl Observer {
         mut predicate: impl FnMut(&Message) -> bool + 'static,
     ) -> Wait<Message> {
         let p = Predicate::Rust(Box::new(
-            move |v| matches!(v, Value::Frame(m) if predicate(m)),
+            move |v| matches!(v, Value::Frame(m) if predicate(m.message())),
         ));
         self.wait_rust(Kind::FrameSent, Some(p), frame_of)
     }
@@ -708,7 +706,7 @@ impl Observer {
         mut predicate: impl FnMut(&Message) -> bool + 'static,
     ) -> Wait<Message> {
         let p = Predicate::Rust(Box::new(
-            move |v| matches!(v, Value::Frame(m) if predicate(m)),
+            move |v| matches!(v, Value::Frame(m) if predicate(m.message())),
         ));
         self.wait_rust(Kind::FrameReceived, Some(p), frame_of)
     }
@@ -729,7 +727,7 @@ impl Observer {
 
 fn frame_of(v: Value) -> Option<Message> {
     match v {
-        Value::Frame(m) => Some(m),
+        Value::Frame(m) => Some(m.into_message()),
         _ => None,
     }
 }
@@ -798,7 +796,7 @@ pub(crate) struct Arrivals {
 
 impl Arrivals {
     /// A message arrived on this side.
-    pub(crate) fn message(&self, m: &Message) {
+    pub(crate) fn message(&self, m: &Data) {
         if !self.ended.get() && !self.hub.waiters.borrow().is_empty() {
             self.hub.emit(Kind::RouteMessage, &Value::Frame(m.clone()));
         }
@@ -817,7 +815,7 @@ impl Arrivals {
         mut predicate: impl FnMut(&Message) -> bool + 'static,
     ) -> Wait<Message> {
         let p = Predicate::Rust(Box::new(
-            move |v| matches!(v, Value::Frame(m) if predicate(m)),
+            move |v| matches!(v, Value::Frame(m) if predicate(m.message())),
         ));
         let wait = Wait::new(&self.hub, Kind::RouteMessage, Some(p), frame_of);
         if self.ended.get() {

@@ -4,12 +4,13 @@ use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
-use js_sys::{Function, Uint8Array};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::data::{Data, copy_buffer_source};
 use super::report;
-use super::socket::{Routed, copy_buffer_source};
+use super::socket::Routed;
 use super::stats::{self, Held};
 use crate::core::{CoreError, HandlerKind, Message, Side};
 
@@ -107,7 +108,7 @@ impl Callbacks {
         }
     }
 
-    pub(crate) fn call_on_message(socket: &Rc<Routed>, side: Side, message: Message) {
+    pub(crate) fn call_on_message(socket: &Rc<Routed>, side: Side, message: Data) {
         let i = slot(side);
         let taken = socket
             .callbacks
@@ -121,11 +122,7 @@ impl Callbacks {
                 if let Some(s) = socket.callbacks.borrow_mut().on_message.get_mut(i) {
                     s.get_or_insert(OnMessage::Js(f.clone()));
                 }
-                let arg = match message {
-                    Message::Text(s) => JsValue::from(s),
-                    Message::Binary(b) => Uint8Array::from(b.as_slice()).buffer().into(),
-                };
-                if let Err(e) = f.call1(&JsValue::UNDEFINED, &arg) {
+                if let Err(e) = f.call1(&JsValue::UNDEFINED, &message.to_js()) {
                     report(
                         &format!("wsroute: onMessage handler for {} threw:", socket.url),
                         &e,
@@ -133,7 +130,7 @@ impl Callbacks {
                 }
             }
             Some(OnMessage::Rust(mut f)) => {
-                f(message);
+                f(message.into_message());
                 let mut cbs = socket.callbacks.borrow_mut();
                 if !cbs.released {
                     if let Some(s) = cbs.on_message.get_mut(i) {
@@ -244,7 +241,11 @@ impl WebSocketRoute {
     /// Sends a message: to the page on the page side, to the server on the
     /// server side (queued in order while the real socket is connecting).
     pub fn send(&self, message: impl Into<Message>) {
-        let (side, m) = (self.side, message.into());
+        self.send_data(Data::from_message(message.into()));
+    }
+
+    fn send_data(&self, m: Data) {
+        let side = self.side;
         self.socket.input(|c| c.route_send(side, m));
     }
 
@@ -361,8 +362,8 @@ impl WebSocketRoute {
         #[wasm_bindgen(unchecked_param_type = "string | ArrayBuffer | ArrayBufferView | Blob")]
         message: JsValue,
     ) -> Result<(), JsValue> {
-        if let Some(s) = message.as_string() {
-            self.send(Message::Text(s));
+        if message.is_string() {
+            self.send_data(Data::text(&message));
         } else if let Some(blob) = message.dyn_ref::<web_sys::Blob>() {
             // Later sends and closes on this side wait for the bytes.
             let (side, ticket) = (self.side, self.socket.next_ticket());
@@ -371,10 +372,8 @@ impl WebSocketRoute {
                 Some(m) => c.route_blob_read(side, ticket, m),
                 None => c.route_blob_failed(side, ticket),
             });
-        } else if message.is_instance_of::<js_sys::ArrayBuffer>()
-            || js_sys::ArrayBuffer::is_view(&message)
-        {
-            self.send(Message::Binary(copy_buffer_source(&message)));
+        } else if let Some(bytes) = copy_buffer_source(&message) {
+            self.send_data(Data::owned_bytes(bytes));
         } else {
             return Err(js_sys::TypeError::new(
                 "WebSocketRoute.send: message must be a string, ArrayBuffer, ArrayBufferView or Blob",

@@ -4,17 +4,18 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{ArrayBuffer, Function, Uint8Array};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Blob, CloseEvent, CloseEventInit, Event, MessageEvent, MessageEventInit};
+use web_sys::{Blob, CloseEvent};
 
+use super::data::Data;
 use super::glue::{self, NativeSocket};
 use super::observe::{Arrivals, Observer};
 use super::route::{Callbacks, WebSocketRoute};
 use super::stats::{self, Held};
 use super::{dom_error, report, schedule};
-use crate::core::{CoreError, Effect, Message, ReadyState, Side, Socket};
+use crate::core::{CoreError, Effect, ReadyState, Side, Socket};
 use crate::validate;
 
 /// `WebSocket.binaryType`.
@@ -156,33 +157,22 @@ impl SocketBackend {
 
 // ---- events -----------------------------------------------------------------
 
-fn plain_event(kind: &str) -> Option<Event> {
-    Event::new(kind).ok()
+/// What an event handler of the shim fires: each variant is built and
+/// dispatched in one call into the JS glue.
+enum Fire<'a> {
+    Plain(&'a str),
+    Message(&'a JsValue, &'a JsValue),
+    Close(u16, &'a str, bool),
 }
 
-fn message_event(data: &JsValue, origin: &str) -> Option<Event> {
-    let init = MessageEventInit::new();
-    init.set_data(data);
-    init.set_origin(origin);
-    MessageEvent::new_with_event_init_dict("message", &init)
-        .ok()
-        .map(Into::into)
-}
-
-fn close_event(code: u16, reason: &str, was_clean: bool) -> Option<Event> {
-    let init = CloseEventInit::new();
-    init.set_code(code);
-    init.set_reason(reason);
-    init.set_was_clean(was_clean);
-    CloseEvent::new_with_event_init_dict("close", &init)
-        .ok()
-        .map(Into::into)
-}
-
-fn fire(target: &RefCell<Option<JsValue>>, event: Option<Event>) {
-    let target = target.borrow().clone();
-    if let (Some(target), Some(event)) = (target, event) {
-        glue::dispatch(&target, &event);
+fn fire(target: &RefCell<Option<JsValue>>, event: Fire<'_>) {
+    let Some(target) = target.borrow().clone() else {
+        return;
+    };
+    match event {
+        Fire::Plain(kind) => glue::fire_event(&target, kind),
+        Fire::Message(data, origin) => glue::fire_message(&target, data, origin),
+        Fire::Close(code, reason, clean) => glue::fire_close(&target, code, reason, clean),
     }
 }
 
@@ -294,14 +284,16 @@ impl Passthrough {
             &real,
             move |_| {
                 opened_too.set(true);
-                fire(&t1, plain_event("open"))
+                fire(&t1, Fire::Plain("open"))
             },
             move |e| {
-                let e: MessageEvent = e.unchecked_into();
+                let e: glue::NativeMessageEvent = e.unchecked_into();
                 let mut data = e.data();
                 if let Some(this) = w2.upgrade() {
                     if let Some(o) = &this.observer {
-                        o.frame_received(message_of(&data));
+                        if let Some(d) = Data::from_js(&data) {
+                            o.frame_received(d);
+                        }
                     }
                     if let Some(BinaryType::Blob) = this.binary_type.as_ref().map(Cell::get) {
                         if !data.is_string() {
@@ -309,7 +301,7 @@ impl Passthrough {
                         }
                     }
                 }
-                fire(&t2, message_event(&data, &e.origin()));
+                fire(&t2, Fire::Message(&data, &e.origin()));
             },
             move |_| {
                 if let Some(o) = w3.upgrade().and_then(|this| this.observer.clone()) {
@@ -319,7 +311,7 @@ impl Passthrough {
                         "the handshake failed (refused, rejected or unreachable; browsers do not expose the status)".into()
                     });
                 }
-                fire(&t3, plain_event("error"))
+                fire(&t3, Fire::Plain("error"))
             },
             move |e| {
                 let e: CloseEvent = e.unchecked_into();
@@ -327,7 +319,7 @@ impl Passthrough {
                 if let Some(o) = this.as_ref().and_then(|t| t.observer.as_ref()) {
                     o.closed();
                 }
-                fire(&t4, close_event(e.code(), &e.reason(), e.was_clean()));
+                fire(&t4, Fire::Close(e.code(), &e.reason(), e.was_clean()));
                 // Break the shim -> backend -> closure -> shim cycle.
                 t4.borrow_mut().take();
                 if let Some(l) = this.and_then(|t| t.listeners.borrow_mut().take()) {
@@ -369,18 +361,14 @@ impl Passthrough {
                     let o = o.clone();
                     read_blob(blob, move |m| o.frame_sent_resolved(ticket, m));
                 }
-                None => o.frame_sent(message_of(&data)),
+                None => {
+                    if let Some(d) = Data::from_js(&data) {
+                        o.frame_sent(d);
+                    }
+                }
             }
         }
         Ok(())
-    }
-}
-
-/// The message a string or BufferSource carries (bytes copied).
-fn message_of(data: &JsValue) -> Message {
-    match data.as_string() {
-        Some(s) => Message::Text(s),
-        None => Message::Binary(copy_buffer_source(data)),
     }
 }
 
@@ -393,11 +381,11 @@ fn blob_of(buffer: &JsValue) -> JsValue {
 
 /// Reads `blob` asynchronously; `done` gets its bytes, or `None` (reported on
 /// the console) when reading failed.
-fn read_blob(blob: &Blob, done: impl FnOnce(Option<Message>) + 'static) {
+fn read_blob(blob: &Blob, done: impl FnOnce(Option<Data>) + 'static) {
     let read = blob.array_buffer();
     wasm_bindgen_futures::spawn_local(async move {
         let bytes = match wasm_bindgen_futures::JsFuture::from(read).await {
-            Ok(buf) => Some(Message::Binary(Uint8Array::new(&buf).to_vec())),
+            Ok(buf) => Some(Data::owned_bytes(buf.unchecked_into())),
             Err(e) => {
                 report("wsroute: reading a Blob failed:", &e);
                 None
@@ -411,10 +399,11 @@ fn read_blob(blob: &Blob, done: impl FnOnce(Option<Message>) + 'static) {
 
 /// A routed socket: the state machine plus everything it needs to act.
 pub(crate) struct Routed {
-    core: RefCell<Socket<Message>>,
+    core: RefCell<Socket<Data>>,
     target: RefCell<Option<JsValue>>,
     pub(crate) url: String,
-    origin: String,
+    /// `MessageEvent.origin` of the page's messages (the URL's origin).
+    origin: JsValue,
     binary_type: Cell<BinaryType>,
     pub(crate) callbacks: RefCell<Callbacks>,
     native: Function,
@@ -439,9 +428,11 @@ impl Routed {
         quirks: validate::Quirks,
         observer: Option<Observer>,
     ) -> Rc<Self> {
-        let origin = web_sys::Url::new(&url)
-            .map(|u| u.origin())
-            .unwrap_or_default();
+        let origin = JsValue::from(
+            web_sys::Url::new(&url)
+                .map(|u| u.origin())
+                .unwrap_or_default(),
+        );
         let this = Rc::new(Routed {
             core: RefCell::new(Socket::new(protocols)),
             target: RefCell::new(Some(target)),
@@ -464,12 +455,12 @@ impl Routed {
     }
 
     /// Reads the state machine. Never held across a call into JS.
-    pub(crate) fn with_core<R>(&self, f: impl FnOnce(&Socket<Message>) -> R) -> R {
+    pub(crate) fn with_core<R>(&self, f: impl FnOnce(&Socket<Data>) -> R) -> R {
         f(&self.core.borrow())
     }
 
     /// Feeds the state machine, then executes what it asks for.
-    pub(crate) fn input<R>(self: &Rc<Self>, f: impl FnOnce(&mut Socket<Message>) -> R) -> R {
+    pub(crate) fn input<R>(self: &Rc<Self>, f: impl FnOnce(&mut Socket<Data>) -> R) -> R {
         let r = f(&mut self.core.borrow_mut());
         self.pump();
         r
@@ -494,24 +485,24 @@ impl Routed {
         self.input(|c| c.run_task());
     }
 
-    fn execute(self: &Rc<Self>, effect: Effect<Message>) {
+    fn execute(self: &Rc<Self>, effect: Effect<Data>) {
         match effect {
             Effect::ScheduleTask => schedule::schedule(self.clone()),
             Effect::RunHandler => self.run_handler(),
-            Effect::DispatchOpen => fire(&self.target, plain_event("open")),
+            Effect::DispatchOpen => fire(&self.target, Fire::Plain("open")),
             Effect::DispatchMessage(m) => {
+                let data = self.page_data(&m);
                 if let Some(o) = &self.observer {
-                    o.frame_received(m.clone());
+                    o.frame_received(m);
                 }
-                let data = self.page_data(m);
-                fire(&self.target, message_event(&data, &self.origin));
+                fire(&self.target, Fire::Message(&data, &self.origin));
             }
             Effect::DispatchError => {
                 if let Some(o) = &self.observer {
                     let what = self.failure.borrow_mut().take();
                     o.socket_error(what.unwrap_or_else(|| "the connection failed".into()));
                 }
-                fire(&self.target, plain_event("error"))
+                fire(&self.target, Fire::Plain("error"))
             }
             Effect::DispatchClose {
                 code,
@@ -522,7 +513,7 @@ impl Routed {
                     o.closed();
                 }
                 self.arrivals_on(Side::Page).end();
-                fire(&self.target, close_event(code, &reason, was_clean))
+                fire(&self.target, Fire::Close(code, &reason, was_clean))
             }
             Effect::CallOnMessage { side, message } => {
                 Callbacks::call_on_message(self, side, message)
@@ -533,11 +524,7 @@ impl Routed {
             Effect::OpenServer => self.open_server(),
             Effect::SendToServer(m) => {
                 if let Some(real) = self.real.borrow().clone() {
-                    let sent = match &m {
-                        Message::Text(s) => real.send_str(s),
-                        Message::Binary(b) => real.send_bytes(b),
-                    };
-                    if let Err(e) = sent {
+                    if let Err(e) = real.send_any(m.shared()) {
                         report(&format!("wsroute: sending to {} failed:", self.url), &e);
                     }
                 }
@@ -547,18 +534,14 @@ impl Routed {
         }
     }
 
-    fn page_data(&self, m: Message) -> JsValue {
-        match m {
-            Message::Text(s) => JsValue::from_str(&s),
-            Message::Binary(b) => match self.binary_type.get() {
-                BinaryType::ArrayBuffer => Uint8Array::from(b.as_slice()).buffer().into(),
-                BinaryType::Blob => {
-                    let parts = js_sys::Array::of1(&Uint8Array::from(b.as_slice()));
-                    Blob::new_with_u8_array_sequence(&parts)
-                        .map(Into::into)
-                        .unwrap_or(JsValue::NULL)
-                }
-            },
+    /// `MessageEvent.data` for `m` under the current `binaryType`.
+    fn page_data(&self, m: &Data) -> JsValue {
+        if m.is_text() {
+            return m.shared().clone();
+        }
+        match self.binary_type.get() {
+            BinaryType::ArrayBuffer => m.to_js(),
+            BinaryType::Blob => blob_of(m.shared()),
         }
     }
 
@@ -625,7 +608,10 @@ impl Routed {
                 });
             }
         } else {
-            let message = message_of(&data);
+            // The shim passes only strings and BufferSources here.
+            let Some(message) = Data::from_js(&data) else {
+                return Ok(());
+            };
             if state == ReadyState::Open {
                 self.arrivals_on(Side::Page).message(&message);
             }
@@ -672,7 +658,7 @@ impl Routed {
     pub(crate) fn read_blob(
         self: &Rc<Self>,
         blob: &Blob,
-        done: impl FnOnce(&mut Socket<Message>, Option<Message>) + 'static,
+        done: impl FnOnce(&mut Socket<Data>, Option<Data>) + 'static,
     ) {
         let this = self.clone();
         read_blob(blob, move |bytes| this.input(|c| done(c, bytes)));
@@ -738,11 +724,14 @@ impl Routed {
             },
             move |e| {
                 if let Some(this) = w2.upgrade() {
-                    let e: MessageEvent = e.unchecked_into();
+                    let e: glue::NativeMessageEvent = e.unchecked_into();
                     let data = e.data();
-                    let m = match data.as_string() {
-                        Some(s) => Message::Text(s),
-                        None => Message::Binary(Uint8Array::new(&data).to_vec()),
+                    // Received text is well-formed already, and binary
+                    // arrives as a new ArrayBuffer only we hold.
+                    let m = if data.is_string() {
+                        Data::text(&data)
+                    } else {
+                        Data::owned_bytes(data.unchecked_into())
                     };
                     this.arrivals_on(Side::Server).message(&m);
                     this.input(|c| c.server_message(m));
@@ -809,22 +798,4 @@ impl Routed {
             l.release();
         }
     }
-}
-
-/// Copies the bytes of an ArrayBuffer or an ArrayBufferView (only its own
-/// range) synchronously: callers may reuse the memory right after `send()`.
-pub(crate) fn copy_buffer_source(data: &JsValue) -> Vec<u8> {
-    if let Some(buf) = data.dyn_ref::<ArrayBuffer>() {
-        return Uint8Array::new(buf).to_vec();
-    }
-    if ArrayBuffer::is_view(data) {
-        let view: &glue::BufferView = data.unchecked_ref();
-        let bytes = Uint8Array::new_with_byte_offset_and_length(
-            &view.buffer(),
-            view.byte_offset() as u32,
-            view.byte_length() as u32,
-        );
-        return bytes.to_vec();
-    }
-    Vec::new()
 }

@@ -389,3 +389,48 @@ export async function relativeGlobsAndBaseURL(api) {
   out.push(await handledBy('/doc-relative'));
   return out;
 }
+
+// Text through a mock route: `bufferedAmount` grows by each string's UTF-8
+// length (TextEncoder is the oracle; lone surrogates count as U+FFFD), and
+// the route and the page see the USVString conversion the wire would apply.
+export async function mockedTextIsUsvString(api) {
+  const samples = [
+    '', 'ascii', 'caf\u00e9', '\u20ac uro', '\u{1F600} pair', 'x'.repeat(300) + '\u00ff',
+    'lone \ud800 high', 'lone \udc00 low', '\udc00\ud800 reversed', 'end \ud83d', '\ud83d\ude00\ud83d',
+  ];
+  const enc = new TextEncoder();
+  const dec = new TextDecoder();
+  const wire = (s) => dec.decode(enc.encode(s));
+  const got = [];
+  api.routeWebSocket('wss://example.test/usv', (route) => {
+    route.onMessage((m) => {
+      got.push(m);
+      route.send(m);
+    });
+  });
+  const ws = new WebSocket('wss://example.test/usv');
+  const out = [];
+  const echoes = [];
+  await new Promise((r) => (ws.onopen = r));
+  const done = new Promise((r) => {
+    ws.onmessage = (e) => {
+      echoes.push(e.data);
+      if (echoes.length === samples.length) r();
+    };
+  });
+  for (const s of samples) {
+    const before = ws.bufferedAmount;
+    ws.send(s);
+    const grew = ws.bufferedAmount - before;
+    const want = enc.encode(s).length;
+    if (grew !== want) out.push(`bufferedAmount grew ${grew} for ${JSON.stringify(s)}, want ${want}`);
+  }
+  await within(TIMEOUT, done, 'mockedTextIsUsvString');
+  samples.forEach((s, i) => {
+    if (got[i] !== wire(s)) out.push(`route got ${JSON.stringify(got[i])} for ${JSON.stringify(s)}`);
+    if (echoes[i] !== wire(s)) out.push(`page got ${JSON.stringify(echoes[i])} for ${JSON.stringify(s)}`);
+  });
+  out.push(`checked ${samples.length} strings; bufferedAmount now ${ws.bufferedAmount}`);
+  ws.close();
+  return out;
+}

@@ -23,8 +23,10 @@ const BENCH_PACKAGES: &[&str] = &["playwright-core", "@mswjs/interceptors", "moc
 const CHURN_SERVERS: usize = 7;
 
 pub const USAGE: &str = "\
-cargo xtask bench [--rounds N] [--quick] [--write | --no-write] [--no-setup] [--no-build]
+cargo xtask bench [--rounds N] [--quick] [--systems A,B] [--write | --no-write] [--no-setup] [--no-build]
   --rounds N    rounds per system and workload (default 5; 1 with --quick)
+  --systems A,B measure only these systems (ids as in bench/run.mjs, e.g. wsroute-mock,msw-mock)
+                besides native; skips the memory churn; implies --no-write
   --quick       a smoke run: workloads a tenth of the size, short budgets (< 2 minutes)
   --write       write BENCHMARKS.md (the default for a full run)
   --no-write    do not write BENCHMARKS.md (the default with --quick)";
@@ -37,6 +39,8 @@ pub struct Opts {
     pub write: bool,
     pub setup: bool,
     pub build: bool,
+    /// System ids to measure besides native; empty: all.
+    pub systems: Vec<String>,
 }
 
 impl Opts {
@@ -50,6 +54,7 @@ impl Opts {
             write: true,
             setup: true,
             build: true,
+            systems: Vec::new(),
         };
         let mut it = args.iter();
         while let Some(a) = it.next() {
@@ -65,6 +70,17 @@ impl Opts {
                     rounds = Some(n);
                 }
                 "--quick" => quick = true,
+                "--systems" => {
+                    let v = it.next().ok_or("--systems needs a comma-separated list")?;
+                    o.systems = v
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect();
+                    if o.systems.is_empty() {
+                        return Err("--systems needs at least one system id".into());
+                    }
+                }
                 "--write" => write = Some(true),
                 "--no-write" => write = Some(false),
                 "--no-setup" => o.setup = false,
@@ -74,7 +90,12 @@ impl Opts {
         }
         o.quick = quick;
         o.rounds = rounds.unwrap_or(if quick { 1 } else { 5 });
-        o.write = write.unwrap_or(!quick);
+        o.write = write.unwrap_or(!quick && o.systems.is_empty());
+        if o.write && !o.systems.is_empty() {
+            return Err(
+                "--write with --systems would leave BENCHMARKS.md without the other systems".into(),
+            );
+        }
         Ok(o)
     }
 
@@ -138,6 +159,7 @@ pub fn bench(o: &Opts) -> Result<()> {
         .env("BENCH_HTTP_URL", http.url())
         .env("BENCH_ROUNDS", o.rounds.to_string())
         .env("BENCH_QUICK", if o.quick { "1" } else { "0" })
+        .env("BENCH_SYSTEMS", o.systems.join(","))
         .env("BENCH_OUT_DIR", &out_dir)
         .env("BENCH_GLOBAL_RAW", raw.to_string())
         .env("BENCH_GLOBAL_GZIP", gzip.to_string())
@@ -312,6 +334,12 @@ mod tests {
         assert!(Opts::parse(&a("--rounds x")).is_err());
         assert!(Opts::parse(&a("--rounds 0")).is_err());
         assert!(Opts::parse(&a("--fast")).is_err());
+        let o = Opts::parse(&a("--systems wsroute-mock,msw-mock")).unwrap();
+        assert_eq!(o.systems, ["wsroute-mock", "msw-mock"]);
+        assert!(!o.write, "a filtered run must not rewrite BENCHMARKS.md");
+        assert!(Opts::parse(&a("--systems")).is_err());
+        assert!(Opts::parse(&a("--systems ,")).is_err());
+        assert!(Opts::parse(&a("--systems wsroute-mock --write")).is_err());
     }
 
     #[test]

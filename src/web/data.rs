@@ -1,0 +1,154 @@
+//! The payload the edge carries through the state machine: JavaScript
+//! values, so a message goes from the page to a route and back without being
+//! copied into wasm memory. Rust consumers (Rust route handlers, observers
+//! and waits) get a [`Message`], copied out of JS once and cached.
+
+use std::cell::OnceCell;
+use std::fmt;
+use std::rc::Rc;
+
+use js_sys::{ArrayBuffer, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::glue;
+use crate::core::{Message, Payload};
+
+/// One message: a well-formed JS string, or an `ArrayBuffer` only wsroute
+/// holds. Cloning shares it.
+#[derive(Clone)]
+pub(crate) struct Data(Rc<Inner>);
+
+struct Inner {
+    value: JsValue,
+    text: bool,
+    byte_len: u64,
+    rust: OnceCell<Message>,
+}
+
+impl Data {
+    fn new(value: JsValue, text: bool, byte_len: u64, rust: OnceCell<Message>) -> Self {
+        Data(Rc::new(Inner {
+            value,
+            text,
+            byte_len,
+            rust,
+        }))
+    }
+
+    /// A JS string, converted as WebIDL's `USVString` would (lone surrogates
+    /// become U+FFFD, as they do on the wire).
+    pub(crate) fn text(s: &JsValue) -> Self {
+        let n = glue::text_length(s);
+        let (value, len) = if n >= 0.0 {
+            (s.clone(), n)
+        } else {
+            (glue::to_well_formed(s), -n - 1.0)
+        };
+        Data::new(value, true, len as u64, OnceCell::new())
+    }
+
+    /// Takes an `ArrayBuffer` nobody else holds (a copy, or a Blob's bytes).
+    pub(crate) fn owned_bytes(buffer: ArrayBuffer) -> Self {
+        let len = buffer.byte_length() as u64;
+        Data::new(buffer.into(), false, len, OnceCell::new())
+    }
+
+    /// A string, or a copy of an ArrayBuffer's or ArrayBufferView's bytes
+    /// (only the view's own range; callers may reuse the memory after
+    /// `send()`). `None` for anything else.
+    pub(crate) fn from_js(v: &JsValue) -> Option<Self> {
+        if v.is_string() {
+            return Some(Data::text(v));
+        }
+        copy_buffer_source(v).map(Data::owned_bytes)
+    }
+
+    /// A message from Rust: made into a JS value now, kept for Rust readers.
+    pub(crate) fn from_message(m: Message) -> Self {
+        let (value, text) = match &m {
+            Message::Text(s) => (JsValue::from_str(s), true),
+            Message::Binary(b) => (Uint8Array::from(b.as_slice()).buffer().into(), false),
+        };
+        let len = m.byte_len();
+        Data::new(value, text, len, OnceCell::from(m))
+    }
+
+    /// The message as Rust sees it (copied out of JS on first use).
+    pub(crate) fn message(&self) -> &Message {
+        self.0
+            .rust
+            .get_or_init(|| copy_out(&self.0.value, self.0.text))
+    }
+
+    /// The message as Rust sees it, by value.
+    pub(crate) fn into_message(self) -> Message {
+        match Rc::try_unwrap(self.0) {
+            Ok(inner) => match inner.rust.into_inner() {
+                Some(m) => m,
+                None => copy_out(&inner.value, inner.text),
+            },
+            Err(shared) => Data(shared).message().clone(),
+        }
+    }
+
+    /// Whether this is text.
+    pub(crate) fn is_text(&self) -> bool {
+        self.0.text
+    }
+
+    /// The value for a JS consumer that may keep or modify it: the string
+    /// itself, or a fresh copy of the bytes.
+    pub(crate) fn to_js(&self) -> JsValue {
+        if self.0.text {
+            self.0.value.clone()
+        } else {
+            match self.0.value.dyn_ref::<ArrayBuffer>() {
+                Some(b) => b.slice(0).into(),
+                None => self.0.value.clone(),
+            }
+        }
+    }
+
+    /// The value itself, for consumers that only read it (a native `send()`,
+    /// a `Blob` constructor).
+    pub(crate) fn shared(&self) -> &JsValue {
+        &self.0.value
+    }
+}
+
+impl Payload for Data {
+    fn byte_len(&self) -> u64 {
+        self.0.byte_len
+    }
+}
+
+impl fmt::Debug for Data {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = if self.0.text { "text" } else { "binary" };
+        write!(f, "Data({kind}, {} bytes)", self.0.byte_len)
+    }
+}
+
+fn copy_out(value: &JsValue, text: bool) -> Message {
+    if text {
+        Message::Text(value.as_string().unwrap_or_default())
+    } else {
+        Message::Binary(Uint8Array::new(value).to_vec())
+    }
+}
+
+/// A copy of the bytes of an ArrayBuffer or an ArrayBufferView (only its own
+/// range), made synchronously in JS; `None` for anything else.
+pub(crate) fn copy_buffer_source(data: &JsValue) -> Option<ArrayBuffer> {
+    if let Some(buf) = data.dyn_ref::<ArrayBuffer>() {
+        return Some(buf.slice(0));
+    }
+    if ArrayBuffer::is_view(data) {
+        let view: &glue::BufferView = data.unchecked_ref();
+        let start = view.byte_offset() as u32;
+        let end = start.saturating_add(view.byte_length() as u32);
+        let buffer: ArrayBuffer = view.buffer().unchecked_into();
+        return Some(buffer.slice_with_end(start, end));
+    }
+    None
+}
