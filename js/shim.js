@@ -12,6 +12,7 @@ const eventTargetProto = EventTarget.prototype;
 const addListener = eventTargetProto.addEventListener;
 const removeListener = eventTargetProto.removeEventListener;
 const dispatchEventImpl = eventTargetProto.dispatchEvent;
+const apply = Reflect.apply;
 // Event constructors as they were when wsroute loaded: a page that replaces
 // them later does not change the events wsroute fires.
 const EventCtor = Event;
@@ -42,6 +43,28 @@ function missingArgument(what) {
   return new TypeError(`Failed to execute '${what}' on 'WebSocket': 1 argument required, but only 0 present.`);
 }
 
+let caught;
+
+/// Calls `f` with `thisArg` and `arg`; returns false when it threw, keeping
+/// the exception for `takeError`. Cheaper on the hot paths (route and
+/// observer callbacks, task posts) than wasm-bindgen's generic `catch`.
+export function callCatching(f, thisArg, arg) {
+  try {
+    apply(f, thisArg, [arg]);
+    return true;
+  } catch (e) {
+    caught = e;
+    return false;
+  }
+}
+
+/// The exception the last failed `callCatching` caught.
+export function takeError() {
+  const e = caught;
+  caught = undefined;
+  return e;
+}
+
 /// Fires a plain event named `type` (`open`, `error`) at `target`.
 export function fireEvent(target, type) {
   dispatchEventImpl.call(target, new EventCtor(type));
@@ -57,33 +80,34 @@ export function fireClose(target, code, reason, wasClean) {
   dispatchEventImpl.call(target, new CloseEventCtor('close', { code, reason, wasClean }));
 }
 
-const NON_ASCII = /[^\0-\x7f]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/// The UTF-8 length of the string `s`, or `-(length) - 1` when `s` has lone
-/// surrogates (each counted as U+FFFD, 3 bytes): callers then convert it.
-export function textLength(s) {
-  if (!NON_ASCII.test(s)) return s.length;
-  let n = 0;
-  let lone = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n += 4;
-      i++;
-    } else {
-      if (c >= 0xd800 && c <= 0xdfff) lone = true;
-      n += 3;
-    }
-  }
-  return lone ? -n - 1 : n;
+/// Whether the string `s` has no lone surrogates (`String#isWellFormed`,
+/// constant time for V8's one-byte strings).
+export function isWellFormed(s) {
+  if (typeof s.isWellFormed === 'function') return s.isWellFormed();
+  LONE_SURROGATE.lastIndex = 0;
+  return !LONE_SURROGATE.test(s);
 }
 
 /// `s` with each lone surrogate replaced by U+FFFD (WebIDL's USVString).
 export function toWellFormed(s) {
   if (typeof s.toWellFormed === 'function') return s.toWellFormed();
-  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  return s.replace(LONE_SURROGATE, '\ufffd');
+}
+
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(4096);
+
+/// The UTF-8 length of the well-formed string `s`. `encodeInto` is the
+/// fastest way to count here (a native loop); it needs room for 3 bytes per
+/// UTF-16 code unit, so very long strings are encoded into a new array.
+export function utf8Length(s) {
+  if (s.length * 3 > scratch.length) {
+    if (s.length > 1 << 16) return encoder.encode(s).length;
+    scratch = new Uint8Array(s.length * 3);
+  }
+  return encoder.encodeInto(s, scratch).written;
 }
 
 /// Declares the WebSocket class. `create(instance, url, protocols)` returns the

@@ -3,7 +3,7 @@
 //! copied into wasm memory. Rust consumers (Rust route handlers, observers
 //! and waits) get a [`Message`], copied out of JS once and cached.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::fmt;
 use std::rc::Rc;
 
@@ -21,16 +21,18 @@ pub(crate) struct Data(Rc<Inner>);
 struct Inner {
     value: JsValue,
     text: bool,
-    byte_len: u64,
+    /// Measured on first use: only the page's own sends need it (for
+    /// `bufferedAmount`), so a route's messages are never measured.
+    byte_len: Cell<Option<u64>>,
     rust: OnceCell<Message>,
 }
 
 impl Data {
-    fn new(value: JsValue, text: bool, byte_len: u64, rust: OnceCell<Message>) -> Self {
+    fn new(value: JsValue, text: bool, byte_len: Option<u64>, rust: OnceCell<Message>) -> Self {
         Data(Rc::new(Inner {
             value,
             text,
-            byte_len,
+            byte_len: Cell::new(byte_len),
             rust,
         }))
     }
@@ -38,19 +40,18 @@ impl Data {
     /// A JS string, converted as WebIDL's `USVString` would (lone surrogates
     /// become U+FFFD, as they do on the wire).
     pub(crate) fn text(s: &JsValue) -> Self {
-        let n = glue::text_length(s);
-        let (value, len) = if n >= 0.0 {
-            (s.clone(), n)
+        let value = if glue::is_well_formed(s) {
+            s.clone()
         } else {
-            (glue::to_well_formed(s), -n - 1.0)
+            glue::to_well_formed(s)
         };
-        Data::new(value, true, len as u64, OnceCell::new())
+        Data::new(value, true, None, OnceCell::new())
     }
 
     /// Takes an `ArrayBuffer` nobody else holds (a copy, or a Blob's bytes).
     pub(crate) fn owned_bytes(buffer: ArrayBuffer) -> Self {
         let len = buffer.byte_length() as u64;
-        Data::new(buffer.into(), false, len, OnceCell::new())
+        Data::new(buffer.into(), false, Some(len), OnceCell::new())
     }
 
     /// A string, or a copy of an ArrayBuffer's or ArrayBufferView's bytes
@@ -70,7 +71,7 @@ impl Data {
             Message::Binary(b) => (Uint8Array::from(b.as_slice()).buffer().into(), false),
         };
         let len = m.byte_len();
-        Data::new(value, text, len, OnceCell::from(m))
+        Data::new(value, text, Some(len), OnceCell::from(m))
     }
 
     /// The message as Rust sees it (copied out of JS on first use).
@@ -118,14 +119,19 @@ impl Data {
 
 impl Payload for Data {
     fn byte_len(&self) -> u64 {
-        self.0.byte_len
+        if let Some(n) = self.0.byte_len.get() {
+            return n;
+        }
+        let n = glue::utf8_length(&self.0.value) as u64;
+        self.0.byte_len.set(Some(n));
+        n
     }
 }
 
 impl fmt::Debug for Data {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = if self.0.text { "text" } else { "binary" };
-        write!(f, "Data({kind}, {} bytes)", self.0.byte_len)
+        write!(f, "Data({kind}, {:?} bytes)", self.0.byte_len.get())
     }
 }
 

@@ -11,6 +11,12 @@ extern "C" {
     #[wasm_bindgen(js_name = defineWebSocketClass)]
     pub fn define_websocket_class(create: &JsValue) -> js_sys::Function;
 
+    #[wasm_bindgen(js_name = callCatching)]
+    fn call_catching(f: &js_sys::Function, this: &JsValue, arg: &JsValue) -> bool;
+
+    #[wasm_bindgen(js_name = takeError)]
+    fn take_error() -> JsValue;
+
     /// Fires a plain event (`open`, `error`) at `target`.
     #[wasm_bindgen(js_name = fireEvent)]
     pub fn fire_event(target: &JsValue, kind: &str);
@@ -23,10 +29,13 @@ extern "C" {
     #[wasm_bindgen(js_name = fireClose)]
     pub fn fire_close(target: &JsValue, code: u16, reason: &str, was_clean: bool);
 
-    /// The UTF-8 length of the JS string `s`; `-(length) - 1` when it has
-    /// lone surrogates (counted as U+FFFD).
-    #[wasm_bindgen(js_name = textLength)]
-    pub fn text_length(s: &JsValue) -> f64;
+    /// Whether the JS string `s` has no lone surrogates.
+    #[wasm_bindgen(js_name = isWellFormed)]
+    pub fn is_well_formed(s: &JsValue) -> bool;
+
+    /// The UTF-8 length of the well-formed JS string `s`.
+    #[wasm_bindgen(js_name = utf8Length)]
+    pub fn utf8_length(s: &JsValue) -> f64;
 
     /// `s` with lone surrogates replaced by U+FFFD.
     #[wasm_bindgen(js_name = toWellFormed)]
@@ -96,4 +105,13 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     pub fn console_error2(a: &str, b: &JsValue);
+}
+
+/// `f.call(this, arg)`, with what it threw as the error.
+pub fn call1(f: &js_sys::Function, this: &JsValue, arg: &JsValue) -> Result<(), JsValue> {
+    if call_catching(f, this, arg) {
+        Ok(())
+    } else {
+        Err(take_error())
+    }
 }

@@ -388,7 +388,7 @@ impl Hub {
             match callback {
                 Callback::Js(f) => {
                     let arg = js_value.get_or_insert_with(|| value.to_js());
-                    if let Err(e) = f.call1(&JsValue::UNDEFINED, arg) {
+                    if let Err(e) = super::glue::call1(&f, &JsValue::UNDEFINED, arg) {
                         report(&format!("wsroute: a '{}' listener threw:", kind.name()), &e);
                     }
                 }

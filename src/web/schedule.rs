@@ -77,7 +77,7 @@ pub fn schedule(socket: Rc<Routed>) {
                 // which it does not (handlers' exceptions are reported by
                 // event dispatch); it is not awaited.
                 Poster::PostTask { scheduler, post } => {
-                    post.call1(scheduler, s.run.as_ref()).map(drop)
+                    super::glue::call1(post, scheduler, s.run.as_ref())
                 }
                 // Posting `undefined` cannot fail to clone.
                 Poster::Port(port) => port.post_message(&JsValue::UNDEFINED),
