@@ -106,6 +106,7 @@ const SYSTEMS = [
   { id: 'msw-mock', label: '@mswjs/interceptors mock echo', url: mockPath, mode: 'mock', page: 'msw-mock' },
   { id: 'msw-pass', label: '@mswjs/interceptors server.connect()', url: echoPath, mode: 'pass', page: 'msw-pass' },
   { id: 'mock-socket', label: 'mock-socket Server echo', url: mockPath, mode: 'mock', page: 'mock-socket' },
+  { id: 'task-floor', label: 'ceiling: two real tasks per echo, nothing else (not a product)', url: mockPath, mode: 'mock', page: 'task-floor' },
   { id: 'pw-mock', label: 'Playwright routeWebSocket mock echo', url: mockPath, mode: 'mock', pw: 'mock' },
   { id: 'pw-cts', label: 'Playwright routeWebSocket connectToServer()', url: echoPath, mode: 'pass', pw: 'cts' },
 ];

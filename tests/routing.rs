@@ -53,6 +53,8 @@ extern "C" {
     fn relative_globs_and_base_url(api: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = routedConstructorValidation)]
     fn routed_constructor_validation(api: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = binaryIsNeverShared)]
+    fn binary_is_never_shared(api: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = mockedTextIsUsvString)]
     fn mocked_text_is_usv_string(api: &JsValue, echo: &str) -> js_sys::Promise;
 }
@@ -365,5 +367,18 @@ async fn mocked_text_counts_utf8_and_becomes_usv_string() {
     assert_eq!(
         run(mocked_text_is_usv_string).await,
         ["checked 11 strings; bufferedAmount now 0"]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn binary_messages_are_never_shared() {
+    assert_eq!(
+        run(binary_is_never_shared).await,
+        [
+            "page got 010203",
+            "route kept 990203",
+            "observer sent 010203",
+            "observer received 010203",
+        ]
     );
 }

@@ -2,6 +2,10 @@
 // each as an echo. Imported by bench.html for ?system=msw-mock|msw-pass|mock-socket.
 
 export async function setup(system, url) {
+  if (system === 'task-floor') {
+    globalThis.WebSocket = taskFloorSocket();
+    return;
+  }
   if (system === 'mock-socket') {
     const { Server, WebSocket: MockWebSocket } = await import('/node_modules/mock-socket/dist/mock-socket.es.mjs');
     // A mock echo server at the bench URL; the page's WebSocket becomes mock-socket's.
@@ -29,4 +33,54 @@ export async function setup(system, url) {
   }
   interceptor.apply();
   globalThis.__benchPeer = { interceptor };
+}
+
+/**
+ * Not a peer: the least work any mock with real tasks can do per echo, as a
+ * ceiling measured in the same run. `send()` queues one task (the server
+ * side receives it) which queues another (the page receives the echo as a
+ * `MessageEvent`), with the same task primitive wsroute uses
+ * (`scheduler.postTask`, else a `MessageChannel` post). No URL matching, no
+ * state machine, no bufferedAmount, no validation.
+ */
+function taskFloorSocket() {
+  const post = globalThis.scheduler && typeof scheduler.postTask === 'function'
+    ? (f) => { scheduler.postTask(f); }
+    : (() => {
+        const q = [];
+        const ch = new MessageChannel();
+        ch.port1.onmessage = () => q.shift()();
+        return (f) => { q.push(f); ch.port2.postMessage(undefined); };
+      })();
+  return class FloorSocket extends EventTarget {
+    constructor(url) {
+      super();
+      this.url = url;
+      this.readyState = 0;
+      this.binaryType = 'blob';
+      this.bufferedAmount = 0;
+      this.onopen = this.onmessage = this.onclose = this.onerror = null;
+      post(() => {
+        this.readyState = 1;
+        this.#fire(new Event('open'));
+      });
+    }
+    #fire(e) {
+      const h = this['on' + e.type];
+      if (typeof h === 'function') h.call(this, e);
+      this.dispatchEvent(e);
+    }
+    send(data) {
+      const copy = typeof data === 'string' ? data : data.slice(0);
+      post(() => post(() => this.#fire(new MessageEvent('message', { data: copy }))));
+    }
+    close() {
+      if (this.readyState > 1) return;
+      this.readyState = 2;
+      post(() => {
+        this.readyState = 3;
+        this.#fire(new CloseEvent('close', { code: 1005, wasClean: true }));
+      });
+    }
+  };
 }

@@ -110,6 +110,16 @@ impl Data {
         }
     }
 
+    /// The value for a JS consumer that may keep or modify it, giving up this
+    /// handle: when no other handle shares the bytes they are handed over
+    /// without a copy.
+    pub(crate) fn into_js(self) -> JsValue {
+        match Rc::try_unwrap(self.0) {
+            Ok(inner) => inner.value,
+            Err(shared) => Data(shared).to_js(),
+        }
+    }
+
     /// The value itself, for consumers that only read it (a native `send()`,
     /// a `Blob` constructor).
     pub(crate) fn shared(&self) -> &JsValue {

@@ -122,7 +122,7 @@ impl Callbacks {
                 if let Some(s) = socket.callbacks.borrow_mut().on_message.get_mut(i) {
                     s.get_or_insert(OnMessage::Js(f.clone()));
                 }
-                if let Err(e) = super::glue::call1(&f, &JsValue::UNDEFINED, &message.to_js()) {
+                if let Err(e) = super::glue::call1(&f, &JsValue::UNDEFINED, &message.into_js()) {
                     report(
                         &format!("wsroute: onMessage handler for {} threw:", socket.url),
                         &e,

@@ -491,10 +491,10 @@ impl Routed {
             Effect::RunHandler => self.run_handler(),
             Effect::DispatchOpen => fire(&self.target, Fire::Plain("open")),
             Effect::DispatchMessage(m) => {
-                let data = self.page_data(&m);
                 if let Some(o) = &self.observer {
-                    o.frame_received(m);
+                    o.frame_received(m.clone());
                 }
+                let data = self.page_data(m);
                 fire(&self.target, Fire::Message(&data, &self.origin));
             }
             Effect::DispatchError => {
@@ -535,12 +535,12 @@ impl Routed {
     }
 
     /// `MessageEvent.data` for `m` under the current `binaryType`.
-    fn page_data(&self, m: &Data) -> JsValue {
+    fn page_data(&self, m: Data) -> JsValue {
         if m.is_text() {
-            return m.shared().clone();
+            return m.into_js();
         }
         match self.binary_type.get() {
-            BinaryType::ArrayBuffer => m.to_js(),
+            BinaryType::ArrayBuffer => m.into_js(),
             BinaryType::Blob => blob_of(m.shared()),
         }
     }

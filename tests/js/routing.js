@@ -434,3 +434,43 @@ export async function mockedTextIsUsvString(api) {
   ws.close();
   return out;
 }
+
+// Binary messages are never shared: the page may reuse its buffer after
+// send(), the route and the page may modify what they receive, and an
+// observer sees the bytes as they were sent and received.
+export async function binaryIsNeverShared(api) {
+  const out = [];
+  const observed = [];
+  const onSocket = (ws) => {
+    ws.on('framesent', (f) => observed.push(`observer sent ${hex(f.payload)}`));
+    ws.on('framereceived', (f) => observed.push(`observer received ${hex(f.payload)}`));
+  };
+  api.on('websocket', onSocket);
+  let kept;
+  api.routeWebSocket('wss://example.test/bin', (route) => {
+    route.onMessage((m) => {
+      kept = m;
+      route.send(m);
+      new Uint8Array(m)[0] = 0x99;
+    });
+  });
+  const ws = new WebSocket('wss://example.test/bin');
+  ws.binaryType = 'arraybuffer';
+  try {
+    await within(TIMEOUT, new Promise((r) => (ws.onopen = r)), 'binaryIsNeverShared open');
+    const got = new Promise((r) => (ws.onmessage = (e) => r(e.data)));
+    const src = new Uint8Array([1, 2, 3]);
+    ws.send(src);
+    src[0] = 0x42;
+    const data = await within(TIMEOUT, got, 'binaryIsNeverShared echo');
+    out.push(`page got ${hex(data)}`);
+    new Uint8Array(data)[1] = 0x77;
+    out.push(`route kept ${hex(kept)}`);
+    await nextTask();
+    out.push(...observed);
+  } finally {
+    api.off('websocket', onSocket);
+    ws.close();
+  }
+  return out;
+}
