@@ -4,6 +4,7 @@ mod bench;
 mod build;
 mod echo;
 mod http;
+mod recipe;
 mod setup;
 mod test;
 mod util;
@@ -33,7 +34,11 @@ commands:
                         headless Chromium; print the tables, write BENCHMARKS.md; flags:
                           --rounds N   rounds per system and workload (default 5)
                           --quick      a smoke run (< 2 minutes; does not write BENCHMARKS.md)
+                          --systems A,B  only these systems (and native); no BENCHMARKS.md
                           --write --no-write --no-setup --no-build
+  recipe trunk [--install] [--no-setup] [--no-build]
+                        try the README's Trunk recipe for real (needs trunk; --install
+                        installs it, about 13 minutes): trunk serve + headless Chromium
   echo-server           run only the WebSocket echo/test server (prints its URL)";
 
 fn main() {
@@ -45,6 +50,7 @@ fn main() {
         Some("demo") => demo(&args[1..]),
         Some("bench") => bench::Opts::parse(&args[1..]).and_then(|o| bench::bench(&o)),
         Some("echo-server") => echo_server(&args[1..]),
+        Some("recipe") => recipe::Opts::parse(&args[1..]).and_then(|o| recipe::trunk(&o)),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
