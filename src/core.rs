@@ -301,6 +301,19 @@ fn handler_index(side: Side, kind: HandlerKind) -> usize {
 }
 
 impl<P: Payload> Socket<P> {
+    /// Gives back the memory of queues that are empty (all of them once
+    /// [`Effect::Finished`] has been returned): a finished socket that the
+    /// page still references keeps only its fixed-size state.
+    pub fn compact(&mut self) {
+        self.tasks.shrink_to_fit();
+        self.effects.shrink_to_fit();
+        self.outbox.shrink();
+        self.route_to_page.shrink();
+        self.route_to_server.shrink();
+        self.to_server.shrink_to_fit();
+        self.held_for_page.shrink_to_fit();
+    }
+
     /// A new routed socket, CONNECTING, whose handler will run in the first task.
     ///
     /// ```

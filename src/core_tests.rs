@@ -1942,3 +1942,50 @@ fn permutations(n: usize) -> Vec<Vec<usize>> {
     go(&mut (0..n).collect(), &mut Vec::new(), &mut out);
     out
 }
+
+#[test]
+fn compact_after_finish_keeps_every_answer() {
+    // A mocked socket that exchanged messages, then closed from both sides.
+    let mut s: Socket<Message> = Socket::new(vec!["chat".into()]);
+    let mut finished = false;
+    let mut drain = |s: &mut Socket<Message>, finished: &mut bool| {
+        while let Some(e) = s.poll_effect() {
+            match e {
+                Effect::ScheduleTask => s.run_task(),
+                Effect::RunHandler => s.handler_returned(),
+                Effect::Finished => *finished = true,
+                _ => {}
+            }
+        }
+    };
+    drain(&mut s, &mut finished);
+    assert_eq!(s.ready_state(), ReadyState::Open);
+    for i in 0..20 {
+        s.page_send(Message::from(format!("m{i}"))).unwrap();
+        s.route_send(Side::Page, Message::from(format!("r{i}")));
+    }
+    drain(&mut s, &mut finished);
+    s.page_close(Some(1000), Some("bye".into()));
+    drain(&mut s, &mut finished);
+    assert!(finished, "both sides are done");
+    let before = (
+        s.ready_state(),
+        s.buffered_amount(),
+        s.protocol().to_owned(),
+        s.requested_protocols().to_vec(),
+    );
+    s.compact();
+    assert_eq!(
+        (
+            s.ready_state(),
+            s.buffered_amount(),
+            s.protocol().to_owned(),
+            s.requested_protocols().to_vec()
+        ),
+        before
+    );
+    // Sends after close still count (the spec's bufferedAmount rule), after compaction too.
+    s.page_send(Message::from("late")).unwrap();
+    assert_eq!(s.buffered_amount(), before.1 + 4);
+    assert_eq!(s.poll_effect(), None);
+}

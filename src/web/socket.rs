@@ -789,8 +789,12 @@ impl Routed {
         }
     }
 
-    /// Both sides are done: drop what keeps JS objects alive.
+    /// Both sides are done: drop what keeps JS objects alive, and the memory
+    /// of the emptied queues (the page may keep the socket object for long).
     fn release(&self) {
+        if let Ok(mut core) = self.core.try_borrow_mut() {
+            core.compact();
+        }
         self.target.borrow_mut().take();
         self.callbacks.borrow_mut().clear();
         self.real.borrow_mut().take();

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::echo::EchoServer;
 use crate::http::{Site, StaticServer};
-use crate::util::{Result, cmd, gzip_size, output, repo_root, show};
+use crate::util::{Result, cmd, gzip_size, output, repo_root, show, which};
 use crate::{build, setup};
 
 /// The npm packages of `bench/package.json`, each pinned to an exact version.
@@ -27,7 +27,7 @@ cargo xtask bench [--rounds N] [--quick] [--systems A,B] [--write | --no-write] 
   --rounds N    rounds per system and workload (default 5; 1 with --quick)
   --systems A,B measure only these systems (ids as in bench/run.mjs, e.g. wsroute-mock,msw-mock)
                 besides native; skips the memory churn; implies --no-write
-  --quick       a smoke run: workloads a tenth of the size, short budgets (< 2 minutes)
+  --quick       a smoke run: workloads a tenth of the size, short budgets (< 4 minutes)
   --write       write BENCHMARKS.md (the default for a full run)
   --no-write    do not write BENCHMARKS.md (the default with --quick)";
 
@@ -103,11 +103,12 @@ impl Opts {
     /// keeps its own, smaller budgets; this is the backstop.
     fn node_limit(&self) -> Duration {
         if self.quick {
-            Duration::from_secs(150)
+            Duration::from_secs(240)
         } else {
-            // run.mjs stops starting measured runs after 8 minutes; memory,
-            // profile and install add about a minute; more rounds, more time.
-            Duration::from_secs(660 + 30 * u64::from(self.rounds.saturating_sub(5)))
+            // run.mjs stops starting measured runs after 8 minutes in
+            // Chromium and 5 in Firefox; memory, profile and install add
+            // about two minutes; more rounds, more time.
+            Duration::from_secs(1020 + 30 * u64::from(self.rounds.saturating_sub(5)))
         }
     }
 }
@@ -160,6 +161,12 @@ pub fn bench(o: &Opts) -> Result<()> {
         .env("BENCH_ROUNDS", o.rounds.to_string())
         .env("BENCH_QUICK", if o.quick { "1" } else { "0" })
         .env("BENCH_SYSTEMS", o.systems.join(","))
+        // Firefox ESR runs, where setup installed it and geckodriver.
+        .env("BENCH_FIREFOX", firefox_binary().unwrap_or_default())
+        .env(
+            "BENCH_GECKODRIVER",
+            which("geckodriver").unwrap_or_default().into_os_string(),
+        )
         .env("BENCH_OUT_DIR", &out_dir)
         .env("BENCH_GLOBAL_RAW", raw.to_string())
         .env("BENCH_GLOBAL_GZIP", gzip.to_string())
@@ -200,6 +207,12 @@ pub fn bench(o: &Opts) -> Result<()> {
     }
     println!("bench: done in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// Debian's Firefox ESR, as the wasm suites use it (webdriver.json).
+fn firefox_binary() -> Option<std::ffi::OsString> {
+    let p = Path::new("/usr/bin/firefox-esr");
+    p.exists().then(|| p.as_os_str().to_owned())
 }
 
 fn target_dir() -> PathBuf {
@@ -342,9 +355,9 @@ mod tests {
     #[test]
     fn time_limits_are_bounded() {
         let quick = Opts::parse(&a("--quick")).unwrap();
-        assert!(quick.node_limit() <= Duration::from_secs(150));
+        assert!(quick.node_limit() <= Duration::from_secs(240));
         let full = Opts::parse(&[]).unwrap();
-        assert!(full.node_limit() <= Duration::from_secs(660));
+        assert!(full.node_limit() <= Duration::from_secs(1020));
     }
 
     #[test]

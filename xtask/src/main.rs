@@ -33,7 +33,7 @@ commands:
   bench [flags]         setup, build, then benchmark native WebSocket, wsroute and peers in
                         headless Chromium; print the tables, write BENCHMARKS.md; flags:
                           --rounds N   rounds per system and workload (default 5)
-                          --quick      a smoke run (< 2 minutes; does not write BENCHMARKS.md)
+                          --quick      a smoke run (< 4 minutes; does not write BENCHMARKS.md)
                           --systems A,B  only these systems (and native); no BENCHMARKS.md
                           --write --no-write --no-setup --no-build
   recipe trunk [--install] [--no-setup] [--no-build]
