@@ -1948,7 +1948,7 @@ fn compact_after_finish_keeps_every_answer() {
     // A mocked socket that exchanged messages, then closed from both sides.
     let mut s: Socket<Message> = Socket::new(vec!["chat".into()]);
     let mut finished = false;
-    let mut drain = |s: &mut Socket<Message>, finished: &mut bool| {
+    let drain = |s: &mut Socket<Message>, finished: &mut bool| {
         while let Some(e) = s.poll_effect() {
             match e {
                 Effect::ScheduleTask => s.run_task(),
