@@ -31,12 +31,34 @@ function toProtocols(protocols) {
   return [`${protocols}`];
 }
 
+// Brand checks, as WebIDL's conversions do them (internal slots, not the
+// prototype chain): an ArrayBuffer or Blob made in another realm (an iframe)
+// is still binary, and an object that only inherits from Blob.prototype is not.
+const arrayBufferByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
+const blobSize = Object.getOwnPropertyDescriptor(Blob.prototype, 'size').get;
+const isView = ArrayBuffer.isView;
+
+function hasBrand(getter, value) {
+  try {
+    apply(getter, value, []);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/// Whether `value` is an ArrayBuffer (of any realm; not a SharedArrayBuffer).
+export function isArrayBuffer(value) {
+  return typeof value === 'object' && value !== null && hasBrand(arrayBufferByteLength, value);
+}
+
+/// Whether `value` is a Blob (of any realm).
+export function isBlob(value) {
+  return typeof value === 'object' && value !== null && hasBrand(blobSize, value);
+}
+
 function isBinary(data) {
-  return (
-    typeof data === 'object' &&
-    data !== null &&
-    (data instanceof ArrayBuffer || ArrayBuffer.isView(data) || data instanceof Blob)
-  );
+  return typeof data === 'object' && data !== null && (isView(data) || isArrayBuffer(data) || isBlob(data));
 }
 
 function missingArgument(what) {

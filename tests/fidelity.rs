@@ -22,6 +22,8 @@ extern "C" {
     fn binary_array_buffer(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = binaryBlobOrdering)]
     fn binary_blob_ordering(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = binaryFromAnotherRealm)]
+    fn binary_from_another_realm(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = binaryTypeAtDispatch)]
     fn binary_type_at_dispatch(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = closeCodes)]
@@ -136,6 +138,7 @@ differential_tests! {
     text_both_ways_matches_native => text_both_ways,
     binary_arraybuffer_and_views_match_native => binary_array_buffer,
     blob_sends_keep_their_order => binary_blob_ordering,
+    binary_from_another_realm_matches_native => binary_from_another_realm,
     binary_type_is_read_at_dispatch => binary_type_at_dispatch,
     client_close_codes_match_native => close_codes,
     server_initiated_close_matches_native => server_close,

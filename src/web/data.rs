@@ -103,10 +103,9 @@ impl Data {
         if self.0.text {
             self.0.value.clone()
         } else {
-            match self.0.value.dyn_ref::<ArrayBuffer>() {
-                Some(b) => b.slice(0).into(),
-                None => self.0.value.clone(),
-            }
+            // Only ArrayBuffers wsroute made or received are held here.
+            let b: &ArrayBuffer = self.0.value.unchecked_ref();
+            b.slice(0).into()
         }
     }
 
@@ -156,7 +155,8 @@ fn copy_out(value: &JsValue, text: bool) -> Message {
 /// A copy of the bytes of an ArrayBuffer or an ArrayBufferView (only its own
 /// range), made synchronously in JS; `None` for anything else.
 pub(crate) fn copy_buffer_source(data: &JsValue) -> Option<ArrayBuffer> {
-    if let Some(buf) = data.dyn_ref::<ArrayBuffer>() {
+    if glue::is_array_buffer(data) {
+        let buf: &ArrayBuffer = data.unchecked_ref();
         return Some(buf.slice(0));
     }
     if ArrayBuffer::is_view(data) {

@@ -17,6 +17,14 @@ extern "C" {
     #[wasm_bindgen(js_name = takeError)]
     fn take_error() -> JsValue;
 
+    /// Whether `value` is an ArrayBuffer of any realm (a brand check).
+    #[wasm_bindgen(js_name = isArrayBuffer)]
+    pub fn is_array_buffer(value: &JsValue) -> bool;
+
+    /// Whether `value` is a Blob of any realm (a brand check).
+    #[wasm_bindgen(js_name = isBlob)]
+    pub fn is_blob(value: &JsValue) -> bool;
+
     /// Fires a plain event (`open`, `error`) at `target`.
     #[wasm_bindgen(js_name = fireEvent)]
     pub fn fire_event(target: &JsValue, kind: &str);
@@ -114,4 +122,10 @@ pub fn call1(f: &js_sys::Function, this: &JsValue, arg: &JsValue) -> Result<(), 
     } else {
         Err(take_error())
     }
+}
+
+/// `value` as a Blob when it is one, of any realm (`dyn_ref` would check the
+/// prototype chain of this realm's `Blob` only).
+pub fn as_blob(value: &JsValue) -> Option<&web_sys::Blob> {
+    is_blob(value).then(|| wasm_bindgen::JsCast::unchecked_ref(value))
 }

@@ -5,8 +5,8 @@ use std::fmt;
 use std::rc::Rc;
 
 use js_sys::Function;
+use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
 
 use super::data::{Data, copy_buffer_source};
 use super::report;
@@ -364,7 +364,7 @@ impl WebSocketRoute {
     ) -> Result<(), JsValue> {
         if message.is_string() {
             self.send_data(Data::text(&message));
-        } else if let Some(blob) = message.dyn_ref::<web_sys::Blob>() {
+        } else if let Some(blob) = super::glue::as_blob(&message) {
             // Later sends and closes on this side wait for the bytes.
             let (side, ticket) = (self.side, self.socket.next_ticket());
             self.socket.input(|c| c.route_send_pending(side, ticket));

@@ -353,7 +353,7 @@ impl Passthrough {
         let open = self.observer.is_some() && self.real.ready_state() == ReadyState::Open as u16;
         self.real.send_any(&data)?;
         if let (true, Some(o)) = (open, &self.observer) {
-            match data.dyn_ref::<Blob>() {
+            match glue::as_blob(&data) {
                 Some(blob) => {
                     let ticket = self.next_ticket.get();
                     self.next_ticket.set(ticket.wrapping_add(1));
@@ -584,7 +584,7 @@ impl Routed {
         let invalid_state = |e: CoreError| dom_error("InvalidStateError", &e.to_string());
         // Only frames that are transmitted (state OPEN) are reported.
         let observer = self.observer.as_ref().filter(|_| state == ReadyState::Open);
-        if let Some(blob) = data.dyn_ref::<Blob>() {
+        if let Some(blob) = glue::as_blob(&data) {
             let ticket = self.next_ticket();
             let size = blob.size() as u64;
             if let Some(o) = observer {

@@ -49,6 +49,38 @@ export async function binaryArrayBuffer(WS, echo) {
   return finish(ws, log, 'binaryArrayBuffer');
 }
 
+// Binary data made in another realm (a same-origin iframe) is still binary:
+// WebIDL checks internal slots, not this realm's prototypes. An object that
+// merely inherits from Blob.prototype is not a Blob, and becomes a string.
+export async function binaryFromAnotherRealm(WS, echo) {
+  const frame = document.createElement('iframe');
+  document.body.appendChild(frame);
+  const other = frame.contentWindow;
+  const ws = new WS(`${echo}/echo`);
+  ws.binaryType = 'arraybuffer';
+  const log = recorder(ws);
+  let n = 0;
+  ws.onmessage = () => {
+    if (++n === 6) ws.close();
+  };
+  ws.onopen = () => {
+    const bytes = new other.Uint8Array([1, 2, 3, 4, 5]);
+    ws.send(bytes.buffer);
+    ws.send(bytes.subarray(1, 3));
+    ws.send(new other.DataView(bytes.buffer, 4, 1));
+    ws.send(new other.Blob(['from another realm']));
+    ws.send(Object.create(Blob.prototype, { [Symbol.toStringTag]: { value: 'FakeBlob' } }));
+    ws.send(new other.Object());
+    log.note(`buffered=${ws.bufferedAmount}`);
+    bytes.fill(0xee);
+  };
+  try {
+    return await finish(ws, log, 'binaryFromAnotherRealm');
+  } finally {
+    frame.remove();
+  }
+}
+
 export async function binaryBlobOrdering(WS, echo) {
   const ws = new WS(`${echo}/echo`);
   const log = recorder(ws);
