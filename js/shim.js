@@ -97,6 +97,14 @@ export function fireMessage(target, data, origin) {
   dispatchEventImpl.call(target, new MessageEventCtor('message', { data, origin }));
 }
 
+/// A `message` listener for a native socket that re-fires each message at
+/// `target` (an unobserved pass-through socket: no wasm call per message).
+export function messageForwarder(target) {
+  return (e) => {
+    dispatchEventImpl.call(target, new MessageEventCtor('message', { data: e.data, origin: e.origin }));
+  };
+}
+
 /// Fires a `close` event at `target`.
 export function fireClose(target, code, reason, wasClean) {
   dispatchEventImpl.call(target, new CloseEventCtor('close', { code, reason, wasClean }));

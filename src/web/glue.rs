@@ -25,6 +25,11 @@ extern "C" {
     #[wasm_bindgen(js_name = isBlob)]
     pub fn is_blob(value: &JsValue) -> bool;
 
+    /// A `message` listener for a native socket that re-fires each message
+    /// at `target`, in JS.
+    #[wasm_bindgen(js_name = messageForwarder)]
+    pub fn message_forwarder(target: &JsValue) -> js_sys::Function;
+
     /// Fires a plain event (`open`, `error`) at `target`.
     #[wasm_bindgen(js_name = fireEvent)]
     pub fn fire_event(target: &JsValue, kind: &str);

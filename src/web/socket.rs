@@ -176,31 +176,44 @@ fn fire(target: &RefCell<Option<JsValue>>, event: Fire<'_>) {
     }
 }
 
+/// How a native socket's `message` events are handled.
+enum OnMessage {
+    /// In Rust (routed sockets, observed pass-through sockets).
+    Rust(Box<dyn FnMut(JsValue)>),
+    /// By a JS function that re-fires each message at the shim instance
+    /// (unobserved pass-through sockets: no wasm call per message).
+    Js(Function),
+}
+
 /// Closures attached to a native socket, detached when it has closed.
 struct Listeners {
     socket: NativeSocket,
-    _closures: [Closure<dyn FnMut(JsValue)>; 4],
+    _closures: Vec<Closure<dyn FnMut(JsValue)>>,
 }
 
 impl Listeners {
     fn attach(
         socket: &NativeSocket,
         on_open: impl FnMut(JsValue) + 'static,
-        on_message: impl FnMut(JsValue) + 'static,
+        on_message: OnMessage,
         on_error: impl FnMut(JsValue) + 'static,
         on_close: impl FnMut(JsValue) + 'static,
     ) -> Self {
-        let closures: [Closure<dyn FnMut(JsValue)>; 4] = [
-            Closure::new(on_open),
-            Closure::new(on_message),
-            Closure::new(on_error),
-            Closure::new(on_close),
-        ];
-        let [open, message, error, close] = &closures;
+        let open = Closure::<dyn FnMut(JsValue)>::new(on_open);
+        let error = Closure::<dyn FnMut(JsValue)>::new(on_error);
+        let close = Closure::<dyn FnMut(JsValue)>::new(on_close);
         socket.set_onopen(Some(open.as_ref().unchecked_ref()));
-        socket.set_onmessage(Some(message.as_ref().unchecked_ref()));
         socket.set_onerror(Some(error.as_ref().unchecked_ref()));
         socket.set_onclose(Some(close.as_ref().unchecked_ref()));
+        let mut closures = vec![open, error, close];
+        match on_message {
+            OnMessage::Rust(f) => {
+                let message = Closure::wrap(f);
+                socket.set_onmessage(Some(message.as_ref().unchecked_ref()));
+                closures.push(message);
+            }
+            OnMessage::Js(f) => socket.set_onmessage(Some(&f)),
+        }
         stats::add(Held::NativeListeners, 1);
         Listeners {
             socket: socket.clone(),
@@ -280,28 +293,36 @@ impl Passthrough {
         );
         let opened = Rc::new(Cell::new(false));
         let opened_too = opened.clone();
+        let forward_to = match &this.observer {
+            None => t2.borrow().clone(),
+            Some(_) => None,
+        };
         let listeners = Listeners::attach(
             &real,
             move |_| {
                 opened_too.set(true);
                 fire(&t1, Fire::Plain("open"))
             },
-            move |e| {
-                let e: glue::NativeMessageEvent = e.unchecked_into();
-                let mut data = e.data();
-                if let Some(this) = w2.upgrade() {
-                    if let Some(o) = &this.observer {
-                        if let Some(d) = Data::from_js(&data) {
-                            o.frame_received(d);
+            match forward_to {
+                // Nothing to observe: JS re-fires each message at the shim.
+                Some(target) => OnMessage::Js(glue::message_forwarder(&target)),
+                None => OnMessage::Rust(Box::new(move |e: JsValue| {
+                    let e: glue::NativeMessageEvent = e.unchecked_into();
+                    let mut data = e.data();
+                    if let Some(this) = w2.upgrade() {
+                        if let Some(o) = &this.observer {
+                            if let Some(d) = Data::from_js(&data) {
+                                o.frame_received(d);
+                            }
+                        }
+                        if let Some(BinaryType::Blob) = this.binary_type.as_ref().map(Cell::get) {
+                            if !data.is_string() {
+                                data = blob_of(&data);
+                            }
                         }
                     }
-                    if let Some(BinaryType::Blob) = this.binary_type.as_ref().map(Cell::get) {
-                        if !data.is_string() {
-                            data = blob_of(&data);
-                        }
-                    }
-                }
-                fire(&t2, Fire::Message(&data, &e.origin()));
+                    fire(&t2, Fire::Message(&data, &e.origin()));
+                })),
             },
             move |_| {
                 if let Some(o) = w3.upgrade().and_then(|this| this.observer.clone()) {
@@ -722,7 +743,7 @@ impl Routed {
                     }
                 }
             },
-            move |e| {
+            OnMessage::Rust(Box::new(move |e: JsValue| {
                 if let Some(this) = w2.upgrade() {
                     let e: glue::NativeMessageEvent = e.unchecked_into();
                     let data = e.data();
@@ -736,7 +757,7 @@ impl Routed {
                     this.arrivals_on(Side::Server).message(&m);
                     this.input(|c| c.server_message(m));
                 }
-            },
+            })),
             move |_| {
                 if let Some(this) = w3.upgrade() {
                     this.real_failed.set(true);
