@@ -404,7 +404,13 @@ const SPECIAL_SCHEMES: [&str; 5] = ["ws", "wss", "http", "https", "ftp"];
 
 /// Does this piece of a glob hold glob syntax?
 fn has_meta(piece: &str) -> bool {
-    piece.contains(META)
+    piece.chars().any(|c| META.contains(&c))
+}
+
+/// Does `s` contain the ASCII byte `b`? (`str::contains(char)` would link
+/// the substring searcher for its non-ASCII case; see `crate::text`.)
+fn has_byte(s: &str, b: u8) -> bool {
+    s.as_bytes().contains(&b)
 }
 
 /// Is this first piece of a glob a scheme (`ws:`, `http*:`)?
@@ -460,7 +466,7 @@ impl Placeholders {
     fn new(pattern: &str, base: Option<&str>) -> Self {
         let haystack = format!("{pattern} {}", base.unwrap_or_default()).to_ascii_lowercase();
         let mut prefix = String::from("wsrglob");
-        while haystack.contains(&prefix) {
+        while crate::text::contains(&haystack, &prefix) {
             prefix.push('q');
         }
         Placeholders {
@@ -491,7 +497,7 @@ impl Placeholders {
             .pieces
             .iter()
             .filter_map(|(placeholder, original)| {
-                let at = resolved.find(placeholder.as_str())?;
+                let at = crate::text::find(resolved, placeholder)?;
                 let text = if at < host_end {
                     original.to_ascii_lowercase()
                 } else {
@@ -550,7 +556,7 @@ fn ws_scheme(scheme: &str) -> String {
 /// The same for a scheme with glob syntax: every `http` in it becomes `ws`, so `http*` works
 /// as `ws*` and `{http,https}` as `{ws,wss}`.
 fn ws_scheme_glob(scheme: &str) -> String {
-    scheme.to_ascii_lowercase().replace("http", "ws")
+    crate::text::replace(&scheme.to_ascii_lowercase(), "http", "ws")
 }
 
 /// Resolves a route glob against the base URL (see the module documentation).
@@ -559,7 +565,7 @@ fn resolve(pattern: &str, base: Option<&str>, parser: &impl UrlParser) -> String
         return pattern.to_string();
     }
     // Playwright reads `\\?` in a glob as `?`.
-    let pattern = pattern.replace("\\\\?", "?");
+    let pattern = crate::text::replace(pattern, "\\\\?", "?");
     // URLs that are never relative to a base, as in Playwright.
     if ["about:", "data:", "chrome:", "edge:", "file:"]
         .iter()
@@ -585,7 +591,7 @@ fn resolve_with(
     let pieces: Vec<&str> = pattern.split('/').collect();
     let first = pieces.first().copied().unwrap_or_default();
     let scheme_piece = is_scheme_piece(first).then_some(first);
-    let scheme_is_glob = scheme_piece.is_some_and(|s| has_meta(s) || s.contains('?'));
+    let scheme_is_glob = scheme_piece.is_some_and(|s| has_meta(s) || has_byte(s, b'?'));
     // `scheme://host...` or `//host...`: the host (and port) is the third piece.
     let has_authority = pieces.len() > 2
         && pieces.get(1).is_some_and(|p| p.is_empty())
@@ -617,9 +623,9 @@ fn resolve_with(
         let hide = mode == Mode::Playwright
             || has_meta(&piece)
             // A '#' would start a fragment and swallow the rest of the glob.
-            || piece.contains('#')
+            || has_byte(&piece, b'#')
             // A ':' in a first piece would be read as a scheme.
-            || (index == 0 && piece.contains(':'))
+            || (index == 0 && has_byte(&piece, b':'))
             // The default port depends on the real scheme, which the parser does not see.
             || (is_host && scheme_is_glob);
         if !hide {
@@ -635,7 +641,14 @@ fn resolve_with(
         };
         relative.push(hidden);
     }
-    let relative = relative.join("/");
+    let mut joined = String::new();
+    for (i, piece) in relative.iter().enumerate() {
+        if i > 0 {
+            joined.push('/');
+        }
+        joined.push_str(piece);
+    }
+    let relative = joined;
     let parsed = parser
         .parse(&relative, base)
         .or_else(|| base.and_then(|_| parser.parse(&relative, None)))?;

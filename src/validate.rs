@@ -88,7 +88,8 @@ impl From<UrlError> for DomError {
 
 /// Is `c` an RFC 7230 `tchar` (what a subprotocol token is made of)?
 fn is_tchar(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
+    // Bytes, not `str::contains(char)`, which links the substring searcher.
+    c.is_ascii_alphanumeric() || (c.is_ascii() && b"!#$%&'*+-.^_`|~".contains(&(c as u8)))
 }
 
 /// Chromium's way of quoting a subprotocol in a message: characters outside U+0020..U+007E as

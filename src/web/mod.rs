@@ -98,7 +98,7 @@ fn host_quirks() -> Quirks {
     let ua = global_get(&global_get(&global, "navigator"), "userAgent")
         .as_string()
         .unwrap_or_default();
-    if ua.contains("Chrome/") || ua.contains("Chromium/") {
+    if crate::text::contains(&ua, "Chrome/") || crate::text::contains(&ua, "Chromium/") {
         Quirks::Chromium
     } else {
         Quirks::Spec

@@ -471,12 +471,14 @@ fn parse_kind(event: &str, allowed: &[Kind]) -> Result<Kind, JsValue> {
     Kind::parse(event)
         .filter(|k| allowed.contains(k))
         .ok_or_else(|| {
-            let names: Vec<&str> = allowed.iter().map(|k| k.name()).collect();
-            js_sys::TypeError::new(&format!(
-                "unknown event \"{event}\"; expected one of: {}",
-                names.join(", ")
-            ))
-            .into()
+            let mut message = format!("unknown event \"{event}\"; expected one of: ");
+            for (i, k) in allowed.iter().enumerate() {
+                if i > 0 {
+                    message.push_str(", ");
+                }
+                message.push_str(k.name());
+            }
+            js_sys::TypeError::new(&message).into()
         })
 }
 
