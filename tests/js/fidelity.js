@@ -177,7 +177,9 @@ export async function connectionDropped(WS, echo) {
 }
 
 export async function closeWhileConnecting(WS, echo) {
-  const ws = new WS(`${echo}/echo`);
+  // The server answers the handshake after 300 ms, so close() surely comes
+  // first (otherwise Firefox's outcome depends on the race).
+  const ws = new WS(`${echo}/slow?ms=300`);
   const log = recorder(ws);
   ws.close(3001, 'early');
   log.note(`after close rs=${ws.readyState}`);

@@ -12,6 +12,7 @@
 //! | `/hello` | send text `hello` right after the handshake, then echo |
 //! | `/badframe` | write a frame with a reserved opcode (`0x83 0x00`) so the browser fails the connection |
 //! | `/drop` | shut the TCP connection down without a close frame |
+//! | `/slow?ms=300` | answer the handshake after `ms` milliseconds (default 300, at most 5000), then echo |
 //! | `/protocol?p=x` | select protocol `x` whatever was offered (no extensions), then echo |
 
 use std::io::{self, Read, Write};
@@ -147,6 +148,12 @@ fn handle_connection(stream: TcpStream) {
                     code: q("code").and_then(|c| c.parse().ok()),
                     reason: q("reason").unwrap_or_default(),
                 }
+            }
+            "/slow" => {
+                // The handshake answers after `ms` (at most 5 s): a client's
+                // close() while CONNECTING then surely comes first.
+                let ms = q("ms").and_then(|m| m.parse::<u64>().ok()).unwrap_or(300);
+                thread::sleep(Duration::from_millis(ms.min(5_000)));
             }
             "/hello" => mode = Mode::Hello,
             "/badframe" => mode = Mode::BadFrame,
@@ -455,6 +462,16 @@ mod tests {
         assert_eq!(ws.read().unwrap(), Message::text("hello"));
         ws.send(Message::text("again")).unwrap();
         assert_eq!(ws.read().unwrap(), Message::text("again"));
+    }
+
+    #[test]
+    fn slow_answers_the_handshake_late_then_echoes() {
+        let server = EchoServer::start().unwrap();
+        let started = std::time::Instant::now();
+        let mut ws = connect(&server, "/slow?ms=200");
+        assert!(started.elapsed() >= Duration::from_millis(200));
+        ws.send(Message::text("late")).unwrap();
+        assert_eq!(ws.read().unwrap(), Message::text("late"));
     }
 
     #[test]
