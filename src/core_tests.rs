@@ -1961,7 +1961,7 @@ fn compact_after_finish_keeps_every_answer() {
     drain(&mut s, &mut finished);
     assert_eq!(s.ready_state(), ReadyState::Open);
     for i in 0..20 {
-        s.page_send(Message::from(format!("m{i}"))).unwrap();
+        assert_eq!(s.page_send(Message::from(format!("m{i}"))), Ok(()));
         s.route_send(Side::Page, Message::from(format!("r{i}")));
     }
     drain(&mut s, &mut finished);
@@ -1985,7 +1985,7 @@ fn compact_after_finish_keeps_every_answer() {
         before
     );
     // Sends after close still count (the spec's bufferedAmount rule), after compaction too.
-    s.page_send(Message::from("late")).unwrap();
+    assert_eq!(s.page_send(Message::from("late")), Ok(()));
     assert_eq!(s.buffered_amount(), before.1 + 4);
     assert_eq!(s.poll_effect(), None);
 }
