@@ -20,6 +20,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startFirefox } from './firefox.mjs';
+// The e2e suite's launch flags: nothing leaves the machine.
+import { CHROMIUM_ARGS } from '../tests/e2e/chromium-args.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
@@ -45,18 +47,6 @@ const env = {
   systems: (process.env.BENCH_SYSTEMS || '').split(',').filter(Boolean),
 };
 
-// The e2e suite's launch flags (tests/e2e/run.mjs): nothing leaves the machine.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-];
 
 const Q = env.quick;
 // Wall-clock budget of the measured rounds; later runs are skipped (and say so).

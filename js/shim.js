@@ -100,9 +100,7 @@ export function fireMessage(target, data, origin) {
 /// A `message` listener for a native socket that re-fires each message at
 /// `target` (an unobserved pass-through socket: no wasm call per message).
 export function messageForwarder(target) {
-  return (e) => {
-    dispatchEventImpl.call(target, new MessageEventCtor('message', { data: e.data, origin: e.origin }));
-  };
+  return (e) => fireMessage(target, e.data, e.origin);
 }
 
 /// Fires a `close` event at `target`.

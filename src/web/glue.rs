@@ -65,10 +65,6 @@ extern "C" {
 
     #[wasm_bindgen(method, catch, js_name = send)]
     pub fn send_any(this: &NativeSocket, data: &JsValue) -> Result<(), JsValue>;
-    #[wasm_bindgen(method, catch, js_name = send)]
-    pub fn send_str(this: &NativeSocket, data: &str) -> Result<(), JsValue>;
-    #[wasm_bindgen(method, catch, js_name = send)]
-    pub fn send_bytes(this: &NativeSocket, data: &[u8]) -> Result<(), JsValue>;
     #[wasm_bindgen(method, catch, js_name = close)]
     pub fn close_any(this: &NativeSocket, code: &JsValue, reason: &JsValue) -> Result<(), JsValue>;
     #[wasm_bindgen(method, getter, js_name = readyState)]

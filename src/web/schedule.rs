@@ -24,7 +24,8 @@ use super::socket::Routed;
 
 enum Poster {
     /// `scheduler.postTask(run_one)`: the scheduler object and its method,
-    /// taken at install time (later page changes to `scheduler` do not matter).
+    /// taken when the first task is queued (later page changes to
+    /// `scheduler` do not matter).
     PostTask { scheduler: JsValue, post: Function },
     /// `port.postMessage(undefined)`, whose `message` event runs `run_one`.
     Port(MessagePort),

@@ -557,13 +557,10 @@ impl Routed {
 
     /// `MessageEvent.data` for `m` under the current `binaryType`.
     fn page_data(&self, m: Data) -> JsValue {
-        if m.is_text() {
-            return m.into_js();
+        if !m.is_text() && self.binary_type.get() == BinaryType::Blob {
+            return blob_of(m.shared());
         }
-        match self.binary_type.get() {
-            BinaryType::ArrayBuffer => m.into_js(),
-            BinaryType::Blob => blob_of(m.shared()),
-        }
+        m.into_js()
     }
 
     fn run_handler(self: &Rc<Self>) {

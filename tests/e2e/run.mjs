@@ -9,21 +9,10 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { env, tests, setCurrentFile } from './harness.mjs';
+import { CHROMIUM_ARGS } from './chromium-args.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  // Made-up hosts (wss://example.test/...) must never leave the machine.
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-];
 
 function withTimeout(promise, ms, what) {
   let timer;
