@@ -2,12 +2,7 @@
 //! `routeWebSocket` semantics, compiled to WebAssembly.
 #![deny(missing_docs)]
 
-pub mod core;
-mod ordered;
-pub mod pattern;
-mod text;
-pub mod urls;
-pub mod validate;
+mod sans_io;
 
 #[cfg(target_arch = "wasm32")]
 mod web;
@@ -19,7 +14,7 @@ mod web;
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-pub use crate::core::Message;
+pub use crate::sans_io::message::Message;
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
 pub use web::js_api;

@@ -11,7 +11,7 @@ use js_sys::{ArrayBuffer, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::glue;
-use crate::core::{Message, Payload};
+use crate::sans_io::message::{Message, Payload};
 
 /// One message: a well-formed JS string, or an `ArrayBuffer` only wsroute
 /// holds. Cloning shares it.

@@ -21,9 +21,9 @@ use route::{Callbacks, RouteHandler};
 pub use route::{RouteError, WebSocketRoute};
 use socket::{Passthrough, Routed, SocketBackend};
 
-use crate::pattern::Glob;
-use crate::urls::{self, UrlParser};
-use crate::validate::{self, Quirks};
+use crate::sans_io::pattern::Glob;
+use crate::sans_io::urls::{self, UrlParser};
+use crate::sans_io::validate::{self, Quirks};
 
 /// Reports a problem on the console (never throws).
 pub(crate) fn report(message: &str, detail: &JsValue) {
@@ -98,7 +98,9 @@ fn host_quirks() -> Quirks {
     let ua = global_get(&global_get(&global, "navigator"), "userAgent")
         .as_string()
         .unwrap_or_default();
-    if crate::text::contains(&ua, "Chrome/") || crate::text::contains(&ua, "Chromium/") {
+    if crate::sans_io::text::contains(&ua, "Chrome/")
+        || crate::sans_io::text::contains(&ua, "Chromium/")
+    {
         Quirks::Chromium
     } else {
         Quirks::Spec

@@ -23,8 +23,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::data::Data;
 use super::report;
 use super::stats::{self, Held};
-use crate::core::Message;
-use crate::ordered::Ordered;
+use crate::sans_io::message::Message;
+use crate::sans_io::ordered::Ordered;
 
 #[wasm_bindgen]
 extern "C" {

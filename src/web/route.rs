@@ -12,7 +12,9 @@ use super::data::{Data, copy_buffer_source};
 use super::report;
 use super::socket::Routed;
 use super::stats::{self, Held};
-use crate::core::{CoreError, HandlerKind, Message, Side};
+use crate::sans_io::message::Message;
+use crate::sans_io::socket::{CoreError, HandlerKind, Side};
+use crate::sans_io::validate;
 
 /// A route handler, as registered.
 #[derive(Clone)]
@@ -259,7 +261,7 @@ impl WebSocketRoute {
     /// this is how a route refuses a connection.
     pub fn close_with(&self, code: Option<u16>, reason: Option<&str>) {
         let side = self.side;
-        if side == Side::Page && code == Some(crate::core::ABNORMAL) {
+        if side == Side::Page && code == Some(crate::sans_io::socket::ABNORMAL) {
             self.socket
                 .note_failure(|| "the route refused the connection (close 1006)".into());
         }
@@ -403,7 +405,14 @@ impl WebSocketRoute {
             None
         } else {
             match code.as_f64() {
-                Some(c) if c.fract() == 0.0 && (1000.0..=4999.0).contains(&c) => Some(c as u16),
+                Some(c)
+                    if c.fract() == 0.0
+                        && c >= 0.0
+                        && c <= f64::from(u16::MAX)
+                        && validate::route_close_code_ok(c as u16) =>
+                {
+                    Some(c as u16)
+                }
                 _ => {
                     let msg = format!(
                         "WebSocketRoute.close: code must be an integer from 1000 to 4999, got {}",

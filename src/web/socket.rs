@@ -1,5 +1,5 @@
 //! The backend behind each shim `WebSocket` instance: a thin pass-through to
-//! a native socket, or a routed socket driven by [`crate::core::Socket`].
+//! a native socket, or a routed socket driven by [`crate::sans_io::socket::Socket`].
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -15,8 +15,8 @@ use super::observe::{Arrivals, Observer};
 use super::route::{Callbacks, WebSocketRoute};
 use super::stats::{self, Held};
 use super::{dom_error, report, schedule};
-use crate::core::{CoreError, Effect, ReadyState, Side, Socket};
-use crate::validate;
+use crate::sans_io::socket::{CoreError, Effect, ReadyState, Side, Socket};
+use crate::sans_io::validate;
 
 /// `WebSocket.binaryType`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -592,14 +592,14 @@ impl Routed {
     // ---- page calls ----
 
     fn page_send(self: &Rc<Self>, data: JsValue) -> Result<(), JsValue> {
+        let invalid_state = |e: CoreError| {
+            let e = validate::DomError::InvalidState(e.to_string());
+            dom_error(e.name(), e.message())
+        };
         let state = self.with_core(|c| c.ready_state());
         if state == ReadyState::Connecting {
-            return Err(dom_error(
-                "InvalidStateError",
-                &CoreError::StillConnecting.to_string(),
-            ));
+            return Err(invalid_state(CoreError::StillConnecting));
         }
-        let invalid_state = |e: CoreError| dom_error("InvalidStateError", &e.to_string());
         // Only frames that are transmitted (state OPEN) are reported.
         let observer = self.observer.as_ref().filter(|_| state == ReadyState::Open);
         if let Some(blob) = glue::as_blob(&data) {
@@ -718,7 +718,9 @@ impl Routed {
                         glue::to_js_string(&e)
                     )
                 });
-                self.input(|c| c.server_closed(crate::core::ABNORMAL, String::new(), false, true));
+                self.input(|c| {
+                    c.server_closed(crate::sans_io::socket::ABNORMAL, String::new(), false, true)
+                });
                 return;
             }
         };

@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use crate::urls::UrlError;
+use crate::sans_io::urls::UrlError;
 
 /// Where the host browsers disagree with the standard (and with WPT), which answer to give.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -26,12 +26,6 @@ pub enum Quirks {
 ///
 /// [`Display`](fmt::Display) gives the message; [`name`](DomError::name) and
 /// [`code`](DomError::code) give the exception's name and legacy code.
-///
-/// ```
-/// use wsroute::validate::DomError;
-/// let e = DomError::InvalidAccess("The close code must be ...".into());
-/// assert_eq!((e.name(), e.code()), ("InvalidAccessError", 15));
-/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DomError {
@@ -55,6 +49,7 @@ impl DomError {
 
     /// The legacy `DOMException.code` (`SYNTAX_ERR` = 12, `INVALID_ACCESS_ERR` = 15,
     /// `INVALID_STATE_ERR` = 11).
+    #[cfg(test)]
     pub fn code(&self) -> u16 {
         match self {
             DomError::Syntax(_) => 12,
@@ -113,16 +108,6 @@ fn quote_protocol(protocol: &str) -> String {
 /// case-insensitively (WPT `Create-protocols-repeated-case-insensitive`); Chromium compares
 /// case-sensitively, so `["a", "A"]` passes with [`Quirks::Chromium`]. Like Chromium, every
 /// protocol is checked for validity before any is checked for duplicates.
-///
-/// ```
-/// use wsroute::validate::{validate_protocols, Quirks};
-/// let p = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-/// assert!(validate_protocols(&p(&["chat", "v2.json"]), Quirks::Spec).is_ok());
-/// let err = validate_protocols(&p(&["x y"]), Quirks::Spec).unwrap_err();
-/// assert_eq!(err.to_string(), "The subprotocol 'x y' is invalid.");
-/// assert!(validate_protocols(&p(&["a", "A"]), Quirks::Spec).is_err());
-/// assert!(validate_protocols(&p(&["a", "A"]), Quirks::Chromium).is_ok());
-/// ```
 pub fn validate_protocols(protocols: &[String], quirks: Quirks) -> Result<(), DomError> {
     if let Some(bad) = protocols
         .iter()
@@ -156,14 +141,6 @@ pub fn validate_protocols(protocols: &[String], quirks: Quirks) -> Result<(), Do
 /// NaN becomes 0, the value is clamped to `[0, 65535]` (infinities included), then rounded to
 /// the nearest integer with ties to even ([`Quirks::Spec`]: `3000.5` -> 3000, `3001.5` -> 3002)
 /// or truncated toward zero ([`Quirks::Chromium`]: `3000.9` -> 3000).
-///
-/// ```
-/// use wsroute::validate::{clamp_close_code, Quirks};
-/// assert_eq!(clamp_close_code(3001.5, Quirks::Spec), 3002);
-/// assert_eq!(clamp_close_code(3001.5, Quirks::Chromium), 3001);
-/// assert_eq!(clamp_close_code(f64::NAN, Quirks::Spec), 0);
-/// assert_eq!(clamp_close_code(1e9, Quirks::Spec), 65535);
-/// ```
 pub fn clamp_close_code(value: f64, quirks: Quirks) -> u16 {
     if value.is_nan() {
         return 0;
@@ -187,18 +164,6 @@ pub const MAX_CLOSE_REASON_BYTES: usize = 123;
 ///
 /// `reason` must already be the USVString (lone surrogates replaced by U+FFFD, see
 /// [`utf8_len_of_utf16`]).
-///
-/// ```
-/// use wsroute::validate::validate_close;
-/// assert!(validate_close(Some(1000), Some("bye")).is_ok());
-/// assert!(validate_close(None, None).is_ok());
-/// let err = validate_close(Some(1001), None).unwrap_err();
-/// assert_eq!(err.name(), "InvalidAccessError");
-/// assert_eq!(
-///     err.to_string(),
-///     "The close code must be either 1000, or between 3000 and 4999. 1001 is neither."
-/// );
-/// ```
 pub fn validate_close(code: Option<u16>, reason: Option<&str>) -> Result<(), DomError> {
     let allowed = |c: u16| c == 1000 || (3000..=4999).contains(&c);
     if let Some(code) = code.filter(|&c| !allowed(c)) {
@@ -225,14 +190,6 @@ pub fn validate_close(code: Option<u16>, reason: Option<&str>) -> Result<(), Dom
 /// - 1004 and 1015 (reserved / TLS failure) are delivered as they are.
 ///
 /// Codes below 1000 and from 5000 up are refused: no close frame can carry them.
-///
-/// ```
-/// use wsroute::validate::route_close_code_ok;
-/// assert!(route_close_code_ok(1008));
-/// assert!(route_close_code_ok(1006));
-/// assert!(!route_close_code_ok(999));
-/// assert!(!route_close_code_ok(5000));
-/// ```
 pub fn route_close_code_ok(code: u16) -> bool {
     (1000..=4999).contains(&code)
 }
@@ -242,12 +199,7 @@ pub fn route_close_code_ok(code: u16) -> bool {
 ///
 /// This is what `bufferedAmount` grows by on `send(string)`, and what the 123-byte close
 /// reason limit counts.
-///
-/// ```
-/// use wsroute::validate::utf8_len_of_utf16;
-/// assert_eq!(utf8_len_of_utf16("h€😀".encode_utf16()), 1 + 3 + 4);
-/// assert_eq!(utf8_len_of_utf16([0xD800u16].into_iter()), 3);
-/// ```
+#[cfg(test)]
 pub fn utf8_len_of_utf16(units: impl Iterator<Item = u16>) -> u64 {
     let mut total = 0u64;
     let mut units = units.peekable();
@@ -511,5 +463,67 @@ mod tests {
         }
         let from_url: DomError = UrlError::Invalid("x".into()).into();
         assert_eq!(from_url, DomError::Syntax("The URL 'x' is invalid.".into()));
+    }
+
+    /// The example that documented `DomError`.
+    #[test]
+    fn example_dom_error() {
+        use crate::sans_io::validate::DomError;
+        let e = DomError::InvalidAccess("The close code must be ...".into());
+        assert_eq!((e.name(), e.code()), ("InvalidAccessError", 15));
+    }
+
+    /// The example that documented `validate_protocols`.
+    #[test]
+    fn example_validate_protocols() {
+        use crate::sans_io::validate::{Quirks, validate_protocols};
+        let p = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(validate_protocols(&p(&["chat", "v2.json"]), Quirks::Spec).is_ok());
+        let err = validate_protocols(&p(&["x y"]), Quirks::Spec).unwrap_err();
+        assert_eq!(err.to_string(), "The subprotocol 'x y' is invalid.");
+        assert!(validate_protocols(&p(&["a", "A"]), Quirks::Spec).is_err());
+        assert!(validate_protocols(&p(&["a", "A"]), Quirks::Chromium).is_ok());
+    }
+
+    /// The example that documented `clamp_close_code`.
+    #[test]
+    fn example_clamp_close_code() {
+        use crate::sans_io::validate::{Quirks, clamp_close_code};
+        assert_eq!(clamp_close_code(3001.5, Quirks::Spec), 3002);
+        assert_eq!(clamp_close_code(3001.5, Quirks::Chromium), 3001);
+        assert_eq!(clamp_close_code(f64::NAN, Quirks::Spec), 0);
+        assert_eq!(clamp_close_code(1e9, Quirks::Spec), 65535);
+    }
+
+    /// The example that documented `validate_close`.
+    #[test]
+    fn example_validate_close() {
+        use crate::sans_io::validate::validate_close;
+        assert!(validate_close(Some(1000), Some("bye")).is_ok());
+        assert!(validate_close(None, None).is_ok());
+        let err = validate_close(Some(1001), None).unwrap_err();
+        assert_eq!(err.name(), "InvalidAccessError");
+        assert_eq!(
+            err.to_string(),
+            "The close code must be either 1000, or between 3000 and 4999. 1001 is neither."
+        );
+    }
+
+    /// The example that documented `route_close_code_ok`.
+    #[test]
+    fn example_route_close_code_ok() {
+        use crate::sans_io::validate::route_close_code_ok;
+        assert!(route_close_code_ok(1008));
+        assert!(route_close_code_ok(1006));
+        assert!(!route_close_code_ok(999));
+        assert!(!route_close_code_ok(5000));
+    }
+
+    /// The example that documented `utf8_len_of_utf16`.
+    #[test]
+    fn example_utf8_len_of_utf16() {
+        use crate::sans_io::validate::utf8_len_of_utf16;
+        assert_eq!(utf8_len_of_utf16("h€😀".encode_utf16()), 1 + 3 + 4);
+        assert_eq!(utf8_len_of_utf16([0xD800u16].into_iter()), 3);
     }
 }

@@ -15,7 +15,8 @@ use std::collections::HashMap;
 
 use proptest::prelude::*;
 
-use super::{Effect, HandlerKind, Message, ReadyState, Side, Socket};
+use crate::sans_io::message::{Message, Payload};
+use crate::sans_io::socket::{Effect, HandlerKind, ReadyState, Side, Socket};
 
 /// Where a frame came from: the tag each payload carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -277,7 +278,7 @@ impl Harness {
             Input::SetHandler(side, kind) => s.set_handler(side, kind),
             Input::PageSend { binary } => {
                 let m = self.next(Source::Page, binary);
-                let size = super::Payload::byte_len(&m);
+                let size = Payload::byte_len(&m);
                 let state = self.socket.ready_state();
                 if self.socket.page_send(m).is_ok() && state >= ReadyState::Closing {
                     self.sent_while_closing += size;
@@ -286,7 +287,7 @@ impl Harness {
             Input::PageSendBlob => {
                 let m = self.next(Source::Page, true);
                 let t = self.ticket();
-                let size = super::Payload::byte_len(&m);
+                let size = Payload::byte_len(&m);
                 let state = self.socket.ready_state();
                 if self.socket.page_send_pending(t, size).is_ok() {
                     if state == ReadyState::Open {

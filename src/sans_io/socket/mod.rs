@@ -19,87 +19,10 @@
 use std::collections::VecDeque;
 use std::fmt;
 
-use crate::ordered::Ordered;
-
-/// A WebSocket message: text or binary.
-///
-/// Text is always valid Unicode: a JavaScript string with lone surrogates is
-/// converted (each becomes U+FFFD) before it gets here, as `WebSocket.send()`
-/// does.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Message {
-    /// A text frame.
-    Text(String),
-    /// A binary frame.
-    Binary(Vec<u8>),
-}
-
-impl Message {
-    /// The text, if this is a text message.
-    ///
-    /// ```
-    /// use wsroute::Message;
-    /// assert_eq!(Message::from("ping").text(), Some("ping"));
-    /// assert_eq!(Message::from(vec![1u8]).text(), None);
-    /// ```
-    pub fn text(&self) -> Option<&str> {
-        match self {
-            Message::Text(s) => Some(s),
-            Message::Binary(_) => None,
-        }
-    }
-
-    /// The bytes, if this is a binary message.
-    pub fn bytes(&self) -> Option<&[u8]> {
-        match self {
-            Message::Text(_) => None,
-            Message::Binary(b) => Some(b),
-        }
-    }
-}
-
-impl From<&str> for Message {
-    fn from(s: &str) -> Self {
-        Message::Text(s.to_owned())
-    }
-}
-
-impl From<String> for Message {
-    fn from(s: String) -> Self {
-        Message::Text(s)
-    }
-}
-
-impl From<Vec<u8>> for Message {
-    fn from(b: Vec<u8>) -> Self {
-        Message::Binary(b)
-    }
-}
-
-impl From<&[u8]> for Message {
-    fn from(b: &[u8]) -> Self {
-        Message::Binary(b.to_vec())
-    }
-}
-
-/// What the state machine needs to know about a message it carries.
-///
-/// The edge carries JavaScript values (no copy into wasm memory); tests and
-/// the Rust API carry [`Message`].
-pub trait Payload {
-    /// Bytes this message adds to `bufferedAmount`: UTF-8 length for text,
-    /// byte length for binary.
-    fn byte_len(&self) -> u64;
-}
-
-impl Payload for Message {
-    fn byte_len(&self) -> u64 {
-        match self {
-            Message::Text(s) => s.len() as u64,
-            Message::Binary(b) => b.len() as u64,
-        }
-    }
-}
+#[cfg(doc)]
+use super::message::Message;
+use super::message::Payload;
+use super::ordered::Ordered;
 
 /// The `readyState` of the page's socket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -279,7 +202,6 @@ pub struct Socket<P> {
     open_queued: bool,
     /// A `Close` or `Fail` task was queued: nothing else reaches the page.
     terminal_queued: bool,
-    handler_running: bool,
     handlers: [bool; 4],
     server: Server,
     /// Route -> server messages before the real socket opened.
@@ -315,15 +237,6 @@ impl<P: Payload> Socket<P> {
     }
 
     /// A new routed socket, CONNECTING, whose handler will run in the first task.
-    ///
-    /// ```
-    /// use wsroute::core::{Effect, Socket};
-    /// use wsroute::Message;
-    /// let mut s: Socket<Message> = Socket::new(vec!["chat".into()]);
-    /// assert_eq!(s.poll_effect(), Some(Effect::ScheduleTask));
-    /// s.run_task();
-    /// assert_eq!(s.poll_effect(), Some(Effect::RunHandler));
-    /// ```
     pub fn new(requested_protocols: Vec<String>) -> Self {
         let mut s = Socket {
             ready_state: ReadyState::Connecting,
@@ -338,7 +251,6 @@ impl<P: Payload> Socket<P> {
             effects: VecDeque::new(),
             open_queued: false,
             terminal_queued: false,
-            handler_running: false,
             handlers: [false; 4],
             server: Server::None,
             to_server: VecDeque::new(),
@@ -378,11 +290,6 @@ impl<P: Payload> Socket<P> {
         &self.requested_protocols
     }
 
-    /// Whether `connectToServer()` was called.
-    pub fn is_connected(&self) -> bool {
-        self.server != Server::None
-    }
-
     /// Whether the route registered `kind` on `side`.
     pub fn has_handler(&self, side: Side, kind: HandlerKind) -> bool {
         self.handlers
@@ -398,6 +305,7 @@ impl<P: Payload> Socket<P> {
     }
 
     /// Whether there are tasks waiting to run.
+    #[cfg(test)]
     pub fn has_pending_tasks(&self) -> bool {
         !self.tasks.is_empty()
     }
@@ -495,7 +403,6 @@ impl<P: Payload> Socket<P> {
 
     /// The route handler returned (or its promise resolved).
     pub fn handler_returned(&mut self) {
-        self.handler_running = false;
         if self.server == Server::None {
             self.open_page_in_mock_mode();
         }
@@ -503,14 +410,8 @@ impl<P: Payload> Socket<P> {
 
     /// The route handler threw (or its promise rejected): the socket fails.
     pub fn handler_failed(&mut self) {
-        self.handler_running = false;
         self.fail_page();
         self.close_server(None, None);
-    }
-
-    /// Whether the route handler is still running (its promise pending).
-    pub fn handler_running(&self) -> bool {
-        self.handler_running
     }
 
     /// The route set (or replaced) a handler.
@@ -697,7 +598,6 @@ impl<P: Payload> Socket<P> {
         };
         match task {
             Task::RunHandler => {
-                self.handler_running = true;
                 self.emit(Effect::RunHandler);
             }
             Task::Open {
@@ -863,10 +763,4 @@ impl<P: Payload> Socket<P> {
 }
 
 #[cfg(test)]
-#[path = "core_tests.rs"]
 mod tests;
-
-// Host only: proptest is not a wasm32 dev-dependency.
-#[cfg(all(test, not(target_arch = "wasm32")))]
-#[path = "core_props.rs"]
-mod props;

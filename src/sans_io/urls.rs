@@ -15,19 +15,6 @@ use std::fmt;
 ///
 /// In the browser the edge implements this with the browser's own `URL`; host tests implement
 /// it with the `url` crate.
-///
-/// ```
-/// use wsroute::urls::UrlParser;
-///
-/// /// A toy parser that only accepts absolute `ws://` URLs as they are.
-/// struct Toy;
-/// impl UrlParser for Toy {
-///     fn parse(&self, input: &str, _base: Option<&str>) -> Option<String> {
-///         input.starts_with("ws://").then(|| input.to_string())
-///     }
-/// }
-/// assert_eq!(Toy.parse("ws://h/", None).as_deref(), Some("ws://h/"));
-/// ```
 pub trait UrlParser {
     /// Parses `input` against `base` (when given) and returns the serialised URL (`href`),
     /// or `None` when either `input` or `base` fails to parse.
@@ -85,26 +72,6 @@ fn split_scheme(href: &str) -> Option<(&str, &str)> {
 /// 4. Any fragment, even an empty `#`, is [`UrlError::Fragment`].
 ///
 /// Returns the normalised `href`, which is what the socket's `url` attribute reports.
-///
-/// ```
-/// use wsroute::urls::{normalize_socket_url, UrlError, UrlParser};
-///
-/// /// Stands in for the browser's `URL`; knows only absolute URLs that are already normal.
-/// struct Absolute;
-/// impl UrlParser for Absolute {
-///     fn parse(&self, input: &str, _base: Option<&str>) -> Option<String> {
-///         input.contains("://").then(|| input.to_string())
-///     }
-/// }
-/// assert_eq!(
-///     normalize_socket_url(&Absolute, "https://example.test/chat", None),
-///     Ok("wss://example.test/chat".to_string())
-/// );
-/// assert_eq!(
-///     normalize_socket_url(&Absolute, "ws://example.test/#top", None),
-///     Err(UrlError::Fragment("top".to_string()))
-/// );
-/// ```
 pub fn normalize_socket_url(
     p: &impl UrlParser,
     input: &str,
@@ -139,13 +106,6 @@ pub fn normalize_socket_url(
 ///
 /// This is Playwright's `toWebSocketBaseUrl`: it lets relative route globs resolve against the
 /// page's base URL to WebSocket URLs.
-///
-/// ```
-/// use wsroute::urls::to_ws_base;
-/// assert_eq!(to_ws_base("https://example.test/app/"), "wss://example.test/app/");
-/// assert_eq!(to_ws_base("HTTP://example.test/"), "ws://example.test/");
-/// assert_eq!(to_ws_base("file:///tmp/x.html"), "file:///tmp/x.html");
-/// ```
 pub fn to_ws_base(base: &str) -> String {
     for (from, to) in [("http://", "ws://"), ("https://", "wss://")] {
         let matches = base
@@ -312,5 +272,54 @@ mod tests {
         for (base, want) in cases {
             assert_eq!(to_ws_base(base), want, "{base}");
         }
+    }
+
+    /// The example that documented `UrlParser`.
+    #[test]
+    fn example_url_parser() {
+        use crate::sans_io::urls::UrlParser;
+
+        /// A toy parser that only accepts absolute `ws://` URLs as they are.
+        struct Toy;
+        impl UrlParser for Toy {
+            fn parse(&self, input: &str, _base: Option<&str>) -> Option<String> {
+                input.starts_with("ws://").then(|| input.to_string())
+            }
+        }
+        assert_eq!(Toy.parse("ws://h/", None).as_deref(), Some("ws://h/"));
+    }
+
+    /// The example that documented `normalize_socket_url`.
+    #[test]
+    fn example_normalize_socket_url() {
+        use crate::sans_io::urls::{UrlError, UrlParser, normalize_socket_url};
+
+        /// Stands in for the browser's `URL`; knows only absolute URLs that are already normal.
+        struct Absolute;
+        impl UrlParser for Absolute {
+            fn parse(&self, input: &str, _base: Option<&str>) -> Option<String> {
+                input.contains("://").then(|| input.to_string())
+            }
+        }
+        assert_eq!(
+            normalize_socket_url(&Absolute, "https://example.test/chat", None),
+            Ok("wss://example.test/chat".to_string())
+        );
+        assert_eq!(
+            normalize_socket_url(&Absolute, "ws://example.test/#top", None),
+            Err(UrlError::Fragment("top".to_string()))
+        );
+    }
+
+    /// The example that documented `to_ws_base`.
+    #[test]
+    fn example_to_ws_base() {
+        use crate::sans_io::urls::to_ws_base;
+        assert_eq!(
+            to_ws_base("https://example.test/app/"),
+            "wss://example.test/app/"
+        );
+        assert_eq!(to_ws_base("HTTP://example.test/"), "ws://example.test/");
+        assert_eq!(to_ws_base("file:///tmp/x.html"), "file:///tmp/x.html");
     }
 }

@@ -1,0 +1,654 @@
+//! Connected mode: `connectToServer()`, forwarding both ways, server closes and failures.
+
+use super::*;
+
+#[test]
+fn connect_to_server_twice_is_refused() {
+    let log = scenario(&[], &[RunTasks, Connect, Connect, HandlerReturned, Connect]);
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "connectToServer Err(AlreadyConnected)",
+            "connectToServer Err(AlreadyConnected)",
+        ]
+    );
+}
+
+#[test]
+fn core_error_messages_match_the_contract() {
+    assert_eq!(
+        CoreError::AlreadyConnected.to_string(),
+        "Already connected to the server"
+    );
+    assert_eq!(
+        CoreError::StillConnecting.to_string(),
+        "Still in CONNECTING state."
+    );
+}
+
+#[test]
+fn connected_page_opens_when_the_server_opens_with_its_protocol() {
+    let log = scenario(
+        &["a", "chat"],
+        &[
+            RunTasks,
+            Connect,
+            HandlerReturned,
+            RunTasks,
+            LogReadyState,
+            ServerOpened("chat", "permessage-deflate"),
+            LogReadyState,
+            RunTasks,
+            LogReadyState,
+            LogProtocol,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "readyState=0",
+            "readyState=0",
+            "open",
+            "readyState=1",
+            "protocol='chat' extensions='permessage-deflate'",
+        ]
+    );
+}
+
+#[test]
+fn connected_page_opens_even_if_the_server_opens_before_the_handler_returns() {
+    let log = scenario(
+        &[],
+        &[
+            RunTasks,
+            Connect,
+            ServerOpened("", ""),
+            RunTasks,
+            HandlerReturned,
+            RunTasks,
+        ],
+    );
+    assert_eq!(log, ["route.handler", "server.open", "open"]);
+}
+
+#[test]
+fn route_sends_to_the_server_before_it_opens_are_flushed_in_order() {
+    let log = scenario(
+        &[],
+        &[
+            RunTasks,
+            Connect,
+            RouteSend(Server, M::Text("1")),
+            RouteSend(Server, M::Bin(&[2])),
+            HandlerReturned,
+            RouteSend(Server, M::Text("3")),
+            ServerOpened("", ""),
+            RouteSend(Server, M::Text("4")),
+            RunTasks,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "server.send text:1",
+            "server.send binary:[2]",
+            "server.send text:3",
+            "server.send text:4",
+            "open",
+        ]
+    );
+}
+
+#[test]
+fn route_sends_to_the_page_before_the_server_opens_wait_for_open() {
+    let log = scenario(
+        &[],
+        &[
+            RunTasks,
+            Connect,
+            RouteSend(Page, M::Text("welcome")),
+            HandlerReturned,
+            RunTasks,
+            ServerOpened("", ""),
+            ServerMessage(M::Text("from server")),
+            RunTasks,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "message text:welcome",
+            "message text:from server",
+        ]
+    );
+}
+
+#[test]
+fn default_forwarding_both_ways() {
+    let log = scenario(
+        &[],
+        &connected_open_then(&[
+            PageSend(M::Text("up")),
+            PageSend(M::Bin(&[1])),
+            LogBuffered,
+            RunTasks,
+            LogBuffered,
+            ServerMessage(M::Text("down")),
+            ServerMessage(M::Bin(&[2, 3])),
+            RunTasks,
+        ]),
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "buffered=3",
+            "server.send text:up",
+            "server.send binary:[1]",
+            "buffered=0",
+            "message text:down",
+            "message binary:[2, 3]",
+        ]
+    );
+}
+
+#[test]
+fn page_side_on_message_stops_forwarding_page_messages_only() {
+    let log = scenario(
+        &[],
+        &[
+            RunTasks,
+            Connect,
+            On(Page, OnMessage),
+            HandlerReturned,
+            ServerOpened("", ""),
+            RunTasks,
+            PageSend(M::Text("up")),
+            RunTasks,
+            ServerMessage(M::Text("down")),
+            RunTasks,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "route.onMessage page text:up",
+            "message text:down",
+        ]
+    );
+}
+
+#[test]
+fn server_side_on_message_stops_forwarding_server_messages_only() {
+    let log = scenario(
+        &[],
+        &[
+            RunTasks,
+            Connect,
+            On(Server, OnMessage),
+            HandlerReturned,
+            ServerOpened("", ""),
+            RunTasks,
+            PageSend(M::Text("up")),
+            RunTasks,
+            ServerMessage(M::Text("down")),
+            RunTasks,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "server.send text:up",
+            "route.onMessage server text:down",
+        ]
+    );
+}
+
+#[test]
+fn a_route_with_both_on_message_handlers_relays_by_hand() {
+    let log = scenario(
+        &[],
+        &[
+            RunTasks,
+            Connect,
+            On(Page, OnMessage),
+            On(Server, OnMessage),
+            HandlerReturned,
+            ServerOpened("", ""),
+            RunTasks,
+            PageSend(M::Text("ping")),
+            RunTasks,
+            RouteSend(Server, M::Text("PING")),
+            ServerMessage(M::Text("pong")),
+            RouteSend(Page, M::Text("PONG")),
+            RunTasks,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "route.onMessage page text:ping",
+            "server.send text:PING",
+            "route.onMessage server text:pong",
+            "message text:PONG",
+        ]
+    );
+}
+
+#[test]
+fn server_close_reaches_the_page() {
+    let log = scenario(
+        &[],
+        &connected_open_then(&[ServerClosed(1008, "oops", true, false), RunTasks]),
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "close 1008 'oops' clean=true",
+            "finished",
+        ]
+    );
+}
+
+#[test]
+fn server_close_without_a_code_gives_the_page_1005() {
+    let log = scenario(
+        &[],
+        &connected_open_then(&[ServerClosed(1005, "", true, false), RunTasks]),
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "close 1005 '' clean=true",
+            "finished",
+        ]
+    );
+}
+
+/// The real socket opened and closed cleanly before the page's open task ran:
+/// natively the page sees `open`, then the clean close, never an error.
+#[test]
+fn server_closing_right_after_opening_gives_open_then_a_clean_close() {
+    let log = scenario(
+        &[],
+        &[
+            RunTasks,
+            Connect,
+            HandlerReturned,
+            ServerOpened("", ""),
+            ServerMessage(M::Text("bye")),
+            ServerClosed(1000, "done", true, false),
+            RunTasks,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "message text:bye",
+            "close 1000 'done' clean=true",
+            "finished",
+        ]
+    );
+}
+
+#[test]
+fn server_side_on_close_gets_the_server_close_instead_of_the_page() {
+    let log = scenario(
+        &[],
+        &[
+            RunTasks,
+            Connect,
+            On(Server, OnClose),
+            HandlerReturned,
+            ServerOpened("", ""),
+            RunTasks,
+            ServerClosed(1008, "oops", true, false),
+            RunTasks,
+            LogReadyState,
+            ServerClosed(1000, "again", true, false),
+            RouteClose(Page, Some(4001), Some("relayed")),
+            RunTasks,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "route.onClose server Some(1008) Some(\"oops\")",
+            "readyState=1",
+            "close 4001 'relayed' clean=true",
+            "finished",
+        ]
+    );
+}
+
+#[test]
+fn page_close_when_connected_closes_the_server_then_the_page() {
+    let log = scenario(
+        &[],
+        &connected_open_then(&[
+            PageClose(Some(3009), Some("x")),
+            RunTasks,
+            LogReadyState,
+            ServerMessage(M::Text("dropped while closing")),
+            RunTasks,
+            ServerClosed(3009, "x", true, false),
+            LogReadyState,
+            RunTasks,
+            LogReadyState,
+        ]),
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "server.close Some(3009) Some(\"x\")",
+            "readyState=2",
+            "readyState=2",
+            "close 3009 'x' clean=true",
+            "finished",
+            "readyState=3",
+        ]
+    );
+}
+
+#[test]
+fn page_close_with_page_on_close_when_connected_leaves_the_server_to_the_route() {
+    let log = scenario(
+        &[],
+        &[
+            RunTasks,
+            Connect,
+            On(Page, OnClose),
+            HandlerReturned,
+            ServerOpened("", ""),
+            RunTasks,
+            PageClose(Some(3009), Some("x")),
+            RunTasks,
+            RouteClose(Server, Some(3010), Some("y")),
+            ServerClosed(3010, "y", true, false),
+            RunTasks,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "route.onClose page Some(3009) Some(\"x\")",
+            "server.close Some(3010) Some(\"y\")",
+            "close 3010 'y' clean=true",
+            "finished",
+        ]
+    );
+}
+
+#[test]
+fn route_close_when_connected_closes_the_page_then_the_server() {
+    let log = scenario(
+        &[],
+        &connected_open_then(&[
+            RouteClose(Page, Some(3009), Some("x")),
+            RunTasks,
+            ServerClosed(3009, "x", true, false),
+            RunTasks,
+        ]),
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "server.close Some(3009) Some(\"x\")",
+            "close 3009 'x' clean=true",
+            "finished",
+        ]
+    );
+}
+
+#[test]
+fn route_close_of_the_server_side_reaches_the_page_by_default() {
+    let log = scenario(
+        &[],
+        &connected_open_then(&[
+            RouteClose(Server, Some(4000), Some("bye")),
+            RunTasks,
+            ServerClosed(4000, "bye", true, false),
+            RunTasks,
+        ]),
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "server.close Some(4000) Some(\"bye\")",
+            "close 4000 'bye' clean=true",
+            "finished",
+        ]
+    );
+}
+
+/// Default wiring: the page side closed, so the server side is closed too,
+/// even when the page was failed with 1006 (which no close frame can carry).
+#[test]
+fn route_close_1006_when_connected_also_closes_the_server() {
+    let log = scenario(
+        &[],
+        &connected_open_then(&[
+            RouteClose(Page, Some(1006), None),
+            RunTasks,
+            ServerClosed(1005, "", true, false),
+            RunTasks,
+        ]),
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "server.close None None",
+            "error",
+            "close 1006 '' clean=false",
+            "finished",
+        ]
+    );
+}
+
+#[test]
+fn a_refused_server_fails_the_page() {
+    let log = scenario(
+        &["chat"],
+        &[
+            RunTasks,
+            Connect,
+            RouteSend(Server, M::Text("never sent")),
+            RouteSend(Page, M::Text("never shown")),
+            HandlerReturned,
+            ServerClosed(1006, "", false, true),
+            RunTasks,
+            ServerOpened("chat", ""),
+            RunTasks,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "error",
+            "close 1006 '' clean=false",
+            "finished",
+        ]
+    );
+}
+
+#[test]
+fn a_failing_server_after_open_fails_the_page() {
+    let log = scenario(
+        &[],
+        &connected_open_then(&[ServerClosed(1006, "", false, true), RunTasks]),
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "error",
+            "close 1006 '' clean=false",
+            "finished",
+        ]
+    );
+}
+
+/// Once the real socket is gone, the route is the only "server" left: a send
+/// to the page opens it first, as in mock mode (and as `route.close()` does).
+#[test]
+fn a_failing_server_goes_to_the_server_side_on_close_if_set() {
+    let log = scenario(
+        &[],
+        &[
+            RunTasks,
+            Connect,
+            On(Server, OnClose),
+            HandlerReturned,
+            ServerClosed(1006, "", false, true),
+            RunTasks,
+            LogReadyState,
+            RouteSend(Page, M::Text("mocked instead")),
+            RunTasks,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "route.onClose server Some(1006) Some(\"\")",
+            "readyState=0",
+            "open",
+            "message text:mocked instead",
+        ]
+    );
+}
+
+#[test]
+fn close_while_connecting_in_connected_mode_closes_the_server() {
+    let log = scenario(
+        &[],
+        &[
+            RunTasks,
+            Connect,
+            HandlerReturned,
+            PageClose(None, None),
+            RunTasks,
+            ServerOpened("", ""),
+            ServerClosed(1006, "", false, true),
+            RunTasks,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "server.close None None",
+            "error",
+            "close 1006 '' clean=false",
+            "finished",
+        ]
+    );
+}
+
+/// The handler returned (open was decided in mock mode, its task queued) and
+/// connected afterwards, before the open task ran: the page asked for `chat`
+/// and opened as a mock, so its protocol is `chat`, not `""`.
+#[test]
+fn connecting_after_a_mock_open_was_queued_keeps_the_mock_protocol() {
+    let log = scenario(
+        &["chat"],
+        &[
+            RunTasks,
+            HandlerReturned,
+            Connect,
+            RunTasks,
+            LogProtocol,
+            ServerOpened("chat", "permessage-deflate"),
+            RunTasks,
+            LogProtocol,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "protocol='chat' extensions=''",
+            "protocol='chat' extensions=''",
+        ]
+    );
+}
+
+#[test]
+fn connecting_after_the_page_opened_queues_page_messages_for_the_server() {
+    let log = scenario(
+        &[],
+        &mock_open_then(&[
+            Connect,
+            PageSend(M::Text("early")),
+            RunTasks,
+            ServerOpened("", ""),
+            PageSend(M::Text("late")),
+            RunTasks,
+        ]),
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "open",
+            "server.open",
+            "server.send text:early",
+            "server.send text:late",
+        ]
+    );
+}

@@ -1,0 +1,286 @@
+//! The page's sends: refusal while CONNECTING, routing, `bufferedAmount`, Blob order.
+
+use super::*;
+
+#[test]
+fn send_while_connecting_is_refused() {
+    let log = scenario(
+        &[],
+        &[
+            PageSend(M::Text("early")),
+            PageSendBlob { ticket: 1, size: 4 },
+            LogBuffered,
+            RunTasks,
+            PageSend(M::Text("still early")),
+            HandlerReturned,
+            RunTasks,
+            LogBuffered,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "page.send Err(StillConnecting)",
+            "page.send Err(StillConnecting)",
+            "buffered=0",
+            "route.handler",
+            "page.send Err(StillConnecting)",
+            "open",
+            "buffered=0",
+        ]
+    );
+}
+
+#[test]
+fn page_messages_go_to_the_page_side_on_message_handler() {
+    let log = scenario(
+        &[],
+        &[
+            RunTasks,
+            On(Page, OnMessage),
+            HandlerReturned,
+            RunTasks,
+            PageSend(M::Text("hi")),
+            PageSend(M::Bin(&[7, 8, 9])),
+            RunTasks,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "open",
+            "route.onMessage page text:hi",
+            "route.onMessage page binary:[7, 8, 9]",
+        ]
+    );
+}
+
+#[test]
+fn page_messages_without_a_handler_in_mock_mode_are_dropped() {
+    let log = scenario(
+        &[],
+        &mock_open_then(&[
+            PageSend(M::Text("lost")),
+            LogBuffered,
+            RunTasks,
+            LogBuffered,
+        ]),
+    );
+    assert_eq!(log, ["route.handler", "open", "buffered=4", "buffered=0"]);
+}
+
+#[test]
+fn buffered_amount_grows_on_send_and_drains_when_the_route_has_the_message() {
+    let log = scenario(
+        &[],
+        &[
+            RunTasks,
+            On(Page, OnMessage),
+            HandlerReturned,
+            RunTasks,
+            PageSend(M::Text("héllo")), // 6 UTF-8 bytes
+            LogBuffered,
+            PageSend(M::Bin(&[1, 2, 3])),
+            LogBuffered,
+            RunOneTask,
+            LogBuffered,
+            RunOneTask,
+            LogBuffered,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "open",
+            "buffered=6",
+            "buffered=9",
+            "route.onMessage page text:héllo",
+            "buffered=3",
+            "route.onMessage page binary:[1, 2, 3]",
+            "buffered=0",
+        ]
+    );
+}
+
+#[test]
+fn sends_while_closing_or_closed_grow_buffered_amount_and_go_nowhere() {
+    let log = scenario(
+        &[],
+        &[
+            RunTasks,
+            On(Page, OnMessage),
+            On(Page, OnClose),
+            HandlerReturned,
+            RunTasks,
+            PageClose(Some(1000), None),
+            LogReadyState,
+            PageSend(M::Text("abc")),
+            LogBuffered,
+            RunTasks,
+            RouteClose(Page, Some(1000), Some("")),
+            RunTasks,
+            PageSend(M::Bin(&[1, 2])),
+            LogBuffered,
+            RunTasks,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "open",
+            "readyState=2",
+            "buffered=3",
+            "route.onClose page Some(1000) None",
+            "close 1000 '' clean=true",
+            "finished",
+            "buffered=5",
+        ]
+    );
+}
+
+#[test]
+fn a_pending_blob_holds_back_later_sends_until_it_is_read() {
+    let log = scenario(
+        &[],
+        &[
+            RunTasks,
+            On(Page, OnMessage),
+            HandlerReturned,
+            RunTasks,
+            PageSend(M::Text("first")),
+            PageSendBlob { ticket: 7, size: 3 },
+            PageSend(M::Text("after blob")),
+            LogBuffered,
+            RunTasks,
+            LogBuffered,
+            BlobRead(7, M::Bin(&[4, 5, 6])),
+            RunTasks,
+            LogBuffered,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "open",
+            "buffered=18",
+            "route.onMessage page text:first",
+            "buffered=13",
+            "route.onMessage page binary:[4, 5, 6]",
+            "route.onMessage page text:after blob",
+            "buffered=0",
+        ]
+    );
+}
+
+#[test]
+fn blobs_read_out_of_order_are_still_delivered_in_send_order() {
+    let log = scenario(
+        &[],
+        &[
+            RunTasks,
+            On(Page, OnMessage),
+            HandlerReturned,
+            RunTasks,
+            PageSendBlob { ticket: 1, size: 1 },
+            PageSendBlob { ticket: 2, size: 1 },
+            BlobRead(2, M::Bin(&[2])),
+            RunTasks,
+            BlobRead(1, M::Bin(&[1])),
+            RunTasks,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "open",
+            "route.onMessage page binary:[1]",
+            "route.onMessage page binary:[2]",
+        ]
+    );
+}
+
+#[test]
+fn a_failed_blob_read_fails_the_socket() {
+    let log = scenario(
+        &[],
+        &mock_open_then(&[
+            PageSendBlob {
+                ticket: 1,
+                size: 10,
+            },
+            BlobFailed(1),
+            RunTasks,
+        ]),
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "open",
+            "error",
+            "close 1006 '' clean=false",
+            "finished"
+        ]
+    );
+}
+
+/// A Blob sent before `close()` is still sent before the closing handshake
+/// (native queues the close frame behind pending messages): the route must
+/// see the message before the page's close.
+#[test]
+fn a_blob_sent_before_close_reaches_the_route_before_the_close() {
+    let log = scenario(
+        &[],
+        &[
+            RunTasks,
+            On(Page, OnMessage),
+            On(Page, OnClose),
+            HandlerReturned,
+            RunTasks,
+            PageSendBlob { ticket: 1, size: 2 },
+            PageClose(Some(3000), Some("bye")),
+            RunTasks,
+            BlobRead(1, M::Bin(&[1, 2])),
+            RunTasks,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "open",
+            "route.onMessage page binary:[1, 2]",
+            "route.onClose page Some(3000) Some(\"bye\")",
+        ]
+    );
+}
+
+/// Same in connected mode: the server gets the Blob, then the close frame.
+#[test]
+fn a_blob_sent_before_close_reaches_the_server_before_the_close_frame() {
+    let log = scenario(
+        &[],
+        &connected_open_then(&[
+            PageSendBlob { ticket: 1, size: 2 },
+            PageClose(Some(3000), Some("bye")),
+            RunTasks,
+            BlobRead(1, M::Bin(&[1, 2])),
+            RunTasks,
+        ]),
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "server.send binary:[1, 2]",
+            "server.close Some(3000) Some(\"bye\")",
+        ]
+    );
+}
