@@ -297,9 +297,9 @@ async fn gloo_net_messages_state_and_closes_against_a_mock_route() {
         route.on_message(move |m| {
             push(&r2, format!("route got {m:?}"));
             match m {
-                wsroute::Message::Text(t) if t == "close please" => {
-                    reply.close_with(Some(4000), Some("done"))
-                }
+                wsroute::Message::Text(t) if t == "close please" => reply
+                    .close_with(Some(4000), Some("done"))
+                    .expect("a close code a server can send"),
                 wsroute::Message::Text(t) => reply.send(format!("echo:{t}")),
                 wsroute::Message::Binary(b) => reply.send(b.into_iter().rev().collect::<Vec<u8>>()),
             }
@@ -308,7 +308,9 @@ async fn gloo_net_messages_state_and_closes_against_a_mock_route() {
         let closer = route.clone();
         route.on_close(move |code, reason| {
             push(&r3, format!("route on_close {code:?} {reason:?}"));
-            closer.close_with(code, reason.as_deref());
+            closer
+                .close_with(code, reason.as_deref())
+                .expect("a close code a server can send");
         });
     });
     // Sent and received frames as an observer sees them (kept apart: how
@@ -500,7 +502,9 @@ async fn gloo_net_sees_server_initiated_closes() {
     let mut logs = Vec::new();
     for mode in MODES {
         let scene = setup(mode, &with_code, |route| {
-            route.close_with(Some(1008), Some("oops"))
+            route
+                .close_with(Some(1008), Some("oops"))
+                .expect("a close code a server can send")
         });
         let first = gloo_server_close_session(&with_code).await;
         let first_scene = scene.finish();
@@ -553,7 +557,11 @@ async fn gloo_net_reports_refused_and_rejected_connections() {
     let url = format!("{}/reject", echo_url());
     let mut logs = Vec::new();
     for mode in MODES {
-        let scene = setup(mode, &url, |route| route.close_with(Some(1006), None));
+        let scene = setup(mode, &url, |route| {
+            route
+                .close_with(Some(1006), None)
+                .expect("a close code a server can send")
+        });
         let log = gloo_failed_session(&url).await;
         logs.push((mode, scene.finish(), log));
     }
@@ -849,14 +857,20 @@ async fn web_sys_sees_server_closes_and_refusals() {
     for mode in MODES {
         let mut log = Vec::new();
         let scene = setup(mode, &with_code, |route| {
-            route.close_with(Some(1008), Some("oops"))
+            route
+                .close_with(Some(1008), Some("oops"))
+                .expect("a close code a server can send")
         });
         log.extend(web_sys_passive_session(&with_code).await);
         log.push(scene.finish());
         let scene = setup(mode, &without_code, |route| route.close());
         log.extend(web_sys_passive_session(&without_code).await);
         log.push(scene.finish());
-        let scene = setup(mode, &reject, |route| route.close_with(Some(1006), None));
+        let scene = setup(mode, &reject, |route| {
+            route
+                .close_with(Some(1006), None)
+                .expect("a close code a server can send")
+        });
         log.extend(web_sys_passive_session(&reject).await);
         log.push(scene.finish());
         logs.push((mode, log));

@@ -87,7 +87,7 @@ async fn wait_for_event_resolves_rejects_and_times_out() {
             "closed first -> Socket closed",
             "close -> same observer: true, isClosed=true",
             "error first -> Socket error",
-            "socketerror -> the route refused the connection (close 1006)",
+            "socketerror -> the route dropped the connection (close 1006)",
             "bad event -> TypeError",
             "no socket -> TimeoutError: Timeout 30ms exceeded while waiting for event \"websocket\"",
         ]

@@ -77,7 +77,9 @@ async fn rust_route_mocks_a_server_for_web_sys_websocket() {
         route.on_message(move |m| {
             s.borrow_mut().push(format!("route got {m:?}"));
             match m {
-                Message::Text(t) if t == "bye" => reply.close_with(Some(4000), Some("done")),
+                Message::Text(t) if t == "bye" => reply
+                    .close_with(Some(4000), Some("done"))
+                    .expect("a close code a server can send"),
                 Message::Text(t) => reply.send(t.to_uppercase()),
                 Message::Binary(b) => reply.send(b.iter().rev().copied().collect::<Vec<u8>>()),
             }

@@ -38,7 +38,7 @@ fn frames() -> u32 {
 #[wasm_bindgen_test]
 async fn random_frames_arrive_once_in_order_and_intact() {
     let guard = wsroute::install().expect("install");
-    let api: JsValue = wsroute::js_api().into();
+    let api = common::api();
     let n = frames();
     let log = log_of(soak_passthrough_and_routes(&api, echo_url(), n)).await;
     drop(guard);

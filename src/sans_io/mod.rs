@@ -14,7 +14,7 @@
 //! | [`text`] | substring search without the standard library's panic paths |
 
 // On the host only the tests use what the edge uses.
-#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code, unused_imports))]
 
 pub(crate) mod message;
 pub(crate) mod ordered;

@@ -31,11 +31,6 @@ impl<T> Ordered<T> {
         self.items.is_empty()
     }
 
-    /// Gives back the memory of an empty queue.
-    pub(crate) fn shrink(&mut self) {
-        self.items.shrink_to_fit();
-    }
-
     /// Queues an item that is ready.
     pub(crate) fn push(&mut self, item: T) {
         self.items.push_back(Slot::Ready(item));

@@ -157,6 +157,23 @@ pub fn clamp_close_code(value: f64, quirks: Quirks) -> u16 {
 /// The longest close reason, in UTF-8 bytes, that fits in a close frame.
 pub const MAX_CLOSE_REASON_BYTES: usize = 123;
 
+/// Whether a page may pass `code` to `WebSocket.close()`: 1000, or 3000-4999.
+fn page_may_send(code: u16) -> bool {
+    code == 1000 || (3000..=4999).contains(&code)
+}
+
+/// What a browser can put in a close frame for a close that a route or a server asked for,
+/// given to a real socket's `close()`: a code a page may not send (1001-2999, 5000 and up)
+/// travels as 1000 with the reason kept; a reason goes only with a code, and only when it
+/// fits in [`MAX_CLOSE_REASON_BYTES`].
+pub fn client_close(code: Option<u16>, reason: Option<String>) -> (Option<u16>, Option<String>) {
+    let code = code.map(|c| if page_may_send(c) { c } else { 1000 });
+    let reason = code
+        .and(reason)
+        .filter(|r| r.len() <= MAX_CLOSE_REASON_BYTES);
+    (code, reason)
+}
+
 /// Validates the arguments of `WebSocket.close(code, reason)`.
 ///
 /// A `code` that is present must be 1000 or in 3000..=4999, else `InvalidAccessError`; a
@@ -165,7 +182,7 @@ pub const MAX_CLOSE_REASON_BYTES: usize = 123;
 /// `reason` must already be the USVString (lone surrogates replaced by U+FFFD, see
 /// [`utf8_len_of_utf16`]).
 pub fn validate_close(code: Option<u16>, reason: Option<&str>) -> Result<(), DomError> {
-    let allowed = |c: u16| c == 1000 || (3000..=4999).contains(&c);
+    let allowed = page_may_send;
     if let Some(code) = code.filter(|&c| !allowed(c)) {
         return Err(DomError::InvalidAccess(format!(
             "The close code must be either 1000, or between 3000 and 4999. {code} is neither."
@@ -177,6 +194,32 @@ pub fn validate_close(code: Option<u16>, reason: Option<&str>) -> Result<(), Dom
         )));
     }
     Ok(())
+}
+
+/// Converts and validates the arguments of `WebSocket.close(code, reason)` as the host
+/// browser's binding does: `code` is the number before its `[Clamp] unsigned short`
+/// conversion ([`clamp_close_code`]), then [`validate_close`] checks both. Chromium's binding
+/// converts an explicit `undefined` code followed by a reason as 0, not as "no code".
+pub fn close_arguments(
+    code: Option<f64>,
+    reason: Option<String>,
+    quirks: Quirks,
+) -> Result<(Option<u16>, Option<String>), DomError> {
+    let code = match (code, &reason, quirks) {
+        (None, Some(_), Quirks::Chromium) => Some(0.0),
+        (c, _, _) => c,
+    };
+    let code = code.map(|c| clamp_close_code(c, quirks));
+    validate_close(code, reason.as_deref())?;
+    Ok((code, reason))
+}
+
+/// The `code` of a route's `close({ code })`, given as a JavaScript number: an integer that
+/// [`route_close_code_ok`] accepts, or `None`.
+pub fn route_close_code(value: f64) -> Option<u16> {
+    let whole = value.fract() == 0.0 && (0.0..=f64::from(u16::MAX)).contains(&value);
+    // `value` is a whole number in [0, 65535]: the cast is exact.
+    Some(value as u16).filter(|&c| whole && route_close_code_ok(c))
 }
 
 /// May a route's `close({ code })` use this code?

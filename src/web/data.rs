@@ -168,3 +168,39 @@ pub(crate) fn copy_buffer_source(data: &JsValue) -> Option<ArrayBuffer> {
     }
     None
 }
+
+/// Reads `blob` asynchronously; `done` gets its bytes, or `None` (reported on
+/// the console) when reading failed.
+pub(crate) fn read_blob(blob: &web_sys::Blob, done: impl FnOnce(Option<Data>) + 'static) {
+    let read = blob.array_buffer();
+    wasm_bindgen_futures::spawn_local(async move {
+        let bytes = match wasm_bindgen_futures::JsFuture::from(read).await {
+            Ok(buf) => Some(Data::owned_bytes(buf.unchecked_into())),
+            Err(e) => {
+                glue::report("wsroute: reading a Blob failed:", &e);
+                None
+            }
+        };
+        done(bytes);
+    });
+}
+
+/// What a `send()` of `v` (a string, a BufferSource or a Blob) adds to
+/// `bufferedAmount`, without copying it.
+pub(crate) fn byte_size(v: &JsValue) -> u64 {
+    if let Some(b) = glue::as_blob(v) {
+        return b.size() as u64;
+    }
+    if v.is_string() {
+        return Data::text(v).byte_len();
+    }
+    if glue::is_array_buffer(v) {
+        let b: &ArrayBuffer = v.unchecked_ref();
+        return b.byte_length() as u64;
+    }
+    if ArrayBuffer::is_view(v) {
+        let view: &glue::BufferView = v.unchecked_ref();
+        return view.byte_length() as u64;
+    }
+    0
+}

@@ -1,6 +1,7 @@
 //! Imports from the JS class glue (`js/shim.js`) and the native objects the
 //! edge talks to, bound so that nothing resolves the page's (possibly shimmed)
-//! global `WebSocket` by accident.
+//! global `WebSocket` by accident; and the two ways the edge speaks to the
+//! page on its own: console reports and `DOMException`s.
 
 use wasm_bindgen::prelude::*;
 
@@ -108,6 +109,10 @@ extern "C" {
     #[wasm_bindgen(method, getter, js_name = byteLength)]
     pub fn byte_length(this: &BufferView) -> f64;
 
+    /// `RegExp(source, flags)`, or the `SyntaxError` it throws.
+    #[wasm_bindgen(catch, js_name = RegExp)]
+    pub fn new_regexp(source: &str, flags: &str) -> Result<js_sys::RegExp, JsValue>;
+
     /// `String(value)`: the ECMAScript ToString a binding would apply.
     #[wasm_bindgen(js_name = String)]
     pub fn to_js_string(value: &JsValue) -> String;
@@ -129,4 +134,17 @@ pub fn call1(f: &js_sys::Function, this: &JsValue, arg: &JsValue) -> Result<(), 
 /// prototype chain of this realm's `Blob` only).
 pub fn as_blob(value: &JsValue) -> Option<&web_sys::Blob> {
     is_blob(value).then(|| wasm_bindgen::JsCast::unchecked_ref(value))
+}
+
+/// Reports a problem on the console (never throws).
+pub fn report(message: &str, detail: &JsValue) {
+    console_error2(message, detail);
+}
+
+/// A `DOMException` for `e`, with its name (the legacy code follows from it).
+pub fn dom_error(e: &crate::sans_io::validate::DomError) -> JsValue {
+    match web_sys::DomException::new_with_message_and_name(e.message(), e.name()) {
+        Ok(e) => e.into(),
+        Err(e) => e,
+    }
 }

@@ -1,15 +1,15 @@
 //! Queuing real tasks. Each page-visible event is its own task, as a
 //! network event would be: timers and other events can run in between,
-//! unlike with a microtask.
+//! unlike with a microtask. The scheduler knows nothing of sockets: it runs
+//! [`Task`]s, in the order they were queued.
 //!
 //! Where the Prioritized Task Scheduling API exists (`scheduler.postTask`,
 //! Chromium and Firefox), tasks go through it; elsewhere a `MessageChannel`
 //! post (like `postTask`, and unlike a nested `setTimeout(0)`, never clamped).
-//! Every posted task runs the next entry of one FIFO queue, so tasks run in
-//! the order they were queued. At most [`IN_FLIGHT`] posts are outstanding at
-//! a time: Firefox's `postTask` slows down with the number of pending tasks
-//! (3,000 tasks/s with 20,000 pending, 88,000/s when each posts the next),
-//! while Chromium gains from a few in flight.
+//! Every posted task runs the next entry of one FIFO queue. At most
+//! [`IN_FLIGHT`] posts are outstanding at a time: Firefox's `postTask` slows
+//! down with the number of pending tasks, while Chromium gains from a few in
+//! flight (BENCHMARKS.md has the measurements).
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -20,7 +20,13 @@ use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageChannel, MessagePort};
 
-use super::socket::Routed;
+use super::glue;
+
+/// Something with a task to run when its turn comes.
+pub(crate) trait Task {
+    /// Runs one task queued by [`schedule`].
+    fn run(self: Rc<Self>);
+}
 
 enum Poster {
     /// `scheduler.postTask(run_one)`: the scheduler object and its method,
@@ -36,7 +42,7 @@ const IN_FLIGHT: usize = 8;
 
 struct Scheduler {
     poster: Poster,
-    queue: RefCell<VecDeque<Rc<Routed>>>,
+    queue: RefCell<VecDeque<Rc<dyn Task>>>,
     /// Posted tasks that have not run yet.
     in_flight: Cell<usize>,
     run: Closure<dyn FnMut()>,
@@ -52,13 +58,13 @@ impl Scheduler {
                 // which it does not (handlers' exceptions are reported by
                 // event dispatch); it is not awaited.
                 Poster::PostTask { scheduler, post } => {
-                    super::glue::call1(post, scheduler, self.run.as_ref())
+                    glue::call1(post, scheduler, self.run.as_ref())
                 }
                 // Posting `undefined` cannot fail to clone.
                 Poster::Port(port) => port.post_message(&JsValue::UNDEFINED),
             };
             if let Err(e) = posted {
-                super::report("wsroute: cannot queue a task", &e);
+                glue::report("wsroute: cannot queue a task", &e);
                 return;
             }
             self.in_flight.set(self.in_flight.get() + 1);
@@ -99,14 +105,14 @@ fn make_scheduler() -> Option<Scheduler> {
     })
 }
 
-/// Queues one task for `socket`; it runs [`Routed::run_task`].
-pub fn schedule(socket: Rc<Routed>) {
+/// Queues one task for `task`; it runs [`Task::run`].
+pub(crate) fn schedule(task: Rc<dyn Task>) {
     SCHEDULER.with(|s| match s {
         Some(s) => {
-            s.queue.borrow_mut().push_back(socket);
+            s.queue.borrow_mut().push_back(task);
             s.top_up();
         }
-        None => super::report(
+        None => glue::report(
             "wsroute: cannot queue tasks (no MessageChannel)",
             &JsValue::NULL,
         ),
@@ -123,7 +129,7 @@ fn run_one() {
         s.top_up();
         next
     });
-    if let Some(socket) = next {
-        socket.run_task();
+    if let Some(task) = next {
+        task.run();
     }
 }

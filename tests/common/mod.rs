@@ -2,7 +2,15 @@
 #![allow(dead_code)]
 
 use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen(module = "/tests/js/api.js")]
+extern "C" {
+    /// wsroute's JavaScript API: the module's exports (`install`,
+    /// `routeWebSocket`, ...), as `pkg/wsroute.js` exports them.
+    pub fn api() -> JsValue;
+}
 
 /// The echo server `cargo xtask test` started (`ws://127.0.0.1:PORT`).
 pub fn echo_url() -> &'static str {
@@ -45,7 +53,7 @@ pub fn global_websocket() -> JsValue {
 /// installed; the guard's drop removes whatever routes it registered.
 pub async fn run_scenario(scenario: fn(&JsValue, &str) -> js_sys::Promise) -> Vec<String> {
     let guard = wsroute::install().expect("install");
-    let api: JsValue = wsroute::js_api().into();
+    let api = api();
     let log = log_of(scenario(&api, echo_url())).await;
     drop(guard);
     log

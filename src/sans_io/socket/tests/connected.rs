@@ -485,7 +485,7 @@ fn route_close_1006_when_connected_also_closes_the_server() {
             "server.open",
             "open",
             "server.close None None",
-            "error",
+            "error RouteDropped",
             "close 1006 '' clean=false",
             "finished",
         ]
@@ -513,7 +513,7 @@ fn a_refused_server_fails_the_page() {
         [
             "route.handler",
             "server.open",
-            "error",
+            "error HandshakeFailed",
             "close 1006 '' clean=false",
             "finished",
         ]
@@ -532,7 +532,7 @@ fn a_failing_server_after_open_fails_the_page() {
             "route.handler",
             "server.open",
             "open",
-            "error",
+            "error ConnectionFailed",
             "close 1006 '' clean=false",
             "finished",
         ]
@@ -591,7 +591,7 @@ fn close_while_connecting_in_connected_mode_closes_the_server() {
             "route.handler",
             "server.open",
             "server.close None None",
-            "error",
+            "error ClosedWhileConnecting",
             "close 1006 '' clean=false",
             "finished",
         ]

@@ -19,7 +19,7 @@ fn a_failing_handler_fails_the_socket() {
         [
             "route.handler",
             "readyState=0",
-            "error",
+            "error HandlerFailed(\"boom\")",
             "close 1006 '' clean=false",
             "finished",
             "protocol='' extensions=''",
@@ -44,7 +44,7 @@ fn a_handler_that_rejects_after_sending_fails_the_open_socket() {
             "route.handler",
             "open",
             "message text:hi",
-            "error",
+            "error HandlerFailed(\"boom\")",
             "close 1006 '' clean=false",
             "finished",
         ]
@@ -71,7 +71,7 @@ fn a_failing_handler_closes_the_real_socket_too() {
             "route.handler",
             "server.open",
             "server.close None None",
-            "error",
+            "error HandlerFailed(\"boom\")",
             "close 1006 '' clean=false",
             "finished",
         ]

@@ -8,8 +8,26 @@
 //! tasks, `error` is immediately followed by `close`, at most one `open` and
 //! one `close`, nothing reaches the page after `close`, `Finished` at most once.
 
-use super::{CoreError, Effect, HandlerKind, ReadyState, Side, Socket};
+use super::{BinaryType, Carrier, CoreError, Effect, Failure, ReadyState, Side, Socket};
 use crate::sans_io::message::Message;
+
+/// What the host tests carry: messages, and labels for the route's callbacks.
+#[derive(Debug)]
+struct Test;
+
+impl Carrier for Test {
+    type Payload = Message;
+    type Handler = &'static str;
+    type OnMessage = &'static str;
+    type OnClose = &'static str;
+}
+
+/// Which handler a step registers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum HandlerKind {
+    Message,
+    Close,
+}
 
 /// A message in a scenario (`Copy`, so scenarios can be plain arrays).
 #[derive(Clone, Copy, Debug)]
@@ -31,6 +49,16 @@ fn show(m: &Message) -> String {
     match m {
         Message::Text(s) => format!("text:{s}"),
         Message::Binary(b) => format!("binary:{b:?}"),
+    }
+}
+
+/// The label of a handler of `kind` on `side`, as the log shows it.
+fn label(s: Side, kind: &'static str) -> &'static str {
+    match (s, kind) {
+        (Side::Page, "onMessage") => "onMessage page",
+        (Side::Server, "onMessage") => "onMessage server",
+        (Side::Page, _) => "onClose page",
+        (Side::Server, _) => "onClose server",
     }
 }
 
@@ -87,13 +115,26 @@ enum Step {
     LogBuffered,
     /// Log `protocol='..' extensions='..'`.
     LogProtocol,
+    /// The real socket fired `error`.
+    ServerError,
+    /// The real socket could not be created.
+    ServerConnectFailed,
+    /// From now on, log what arrives on each side and when a side ends.
+    LogArrivals,
+    /// The route registers an `onMessage` handler with this label.
+    OnMessageLabelled(Side, &'static str),
+    /// The page sets `binaryType`.
+    SetBinaryType(&'static str),
 }
 
 use Step::*;
 
 /// The edge, simulated: runs a scenario and keeps its log.
 struct Driver {
-    socket: Socket<Message>,
+    socket: Socket<Test>,
+    log_arrivals: bool,
+    /// The core's ticket for each Blob, by the label the scenario gave it.
+    tickets: std::collections::HashMap<u64, super::Ticket>,
     log: Vec<String>,
     /// Tasks announced by `ScheduleTask` and not yet run.
     pending: usize,
@@ -106,7 +147,9 @@ struct Driver {
 impl Driver {
     fn new(protocols: &[&str]) -> Self {
         let mut d = Driver {
-            socket: Socket::new(protocols.iter().map(|p| p.to_string()).collect()),
+            socket: Socket::new(protocols.iter().map(|p| p.to_string()).collect(), "handler"),
+            log_arrivals: false,
+            tickets: Default::default(),
             log: Vec::new(),
             pending: 0,
             last_state: ReadyState::Connecting,
@@ -140,17 +183,21 @@ impl Driver {
                     self.log.push(format!("page.send Err({e:?})"));
                 }
             }
-            PageSendBlob { ticket, size } => {
-                if let Err(e) = s.page_send_pending(ticket, size) {
-                    self.log.push(format!("page.send Err({e:?})"));
+            PageSendBlob { ticket, size } => match s.page_send_blob(size) {
+                Ok(Some(t)) => {
+                    self.tickets.insert(ticket, t);
                 }
-            }
-            BlobRead(ticket, m) => s.page_blob_read(ticket, m.message()),
-            BlobFailed(ticket) => s.page_blob_failed(ticket),
+                Ok(None) => self.log.push(format!("page.send blob#{ticket} not read")),
+                Err(e) => self.log.push(format!("page.send Err({e:?})")),
+            },
+            BlobRead(ticket, m) => s.page_blob_read(self.tickets[&ticket], m.message()),
+            BlobFailed(ticket) => s.page_blob_failed(self.tickets[&ticket]),
             PageClose(code, reason) => s.page_close(code, reason.map(String::from)),
             HandlerReturned => s.handler_returned(),
-            HandlerFailed => s.handler_failed(),
-            On(side, kind) => s.set_handler(side, kind),
+            HandlerFailed => s.handler_failed("boom".into()),
+            On(side, HandlerKind::Message) => s.set_on_message(side, label(side, "onMessage")),
+            On(side, HandlerKind::Close) => s.set_on_close(side, label(side, "onClose")),
+            OnMessageLabelled(side, label) => s.set_on_message(side, label),
             Connect => {
                 if let Err(e) = s.connect_to_server() {
                     self.log.push(format!("connectToServer Err({e:?})"));
@@ -161,21 +208,28 @@ impl Driver {
             ServerOpened(p, e) => s.server_opened(p.into(), e.into()),
             ServerMessage(m) => s.server_message(m.message()),
             ServerClosed(code, reason, clean, failed) => {
-                s.server_closed(code, reason.into(), clean, failed)
+                if failed {
+                    s.server_error();
+                }
+                s.server_closed(code, reason.into(), clean)
             }
+            ServerError => s.server_error(),
+            ServerConnectFailed => s.server_connect_failed("TypeError: nope".into()),
+            LogArrivals => self.log_arrivals = true,
+            SetBinaryType(t) => s.set_binary_type(t),
             LogReadyState => {
-                let n = s.ready_state() as u16;
+                let n = s.page().ready_state() as u16;
                 self.log.push(format!("readyState={n}"));
             }
             LogBuffered => {
-                let n = s.buffered_amount();
+                let n = s.page().buffered_amount();
                 self.log.push(format!("buffered={n}"));
             }
             LogProtocol => {
                 let line = format!(
                     "protocol='{}' extensions='{}'",
-                    s.protocol(),
-                    s.extensions()
+                    s.page().protocol(),
+                    s.page().extensions()
                 );
                 self.log.push(line);
             }
@@ -194,7 +248,7 @@ impl Driver {
     }
 
     fn check_state(&mut self, step: &Step) {
-        let now = self.socket.ready_state();
+        let now = self.socket.page().ready_state();
         assert!(
             now >= self.last_state,
             "readyState went back from {:?} to {now:?} at {step:?}",
@@ -213,12 +267,12 @@ impl Driver {
     fn drain(&mut self, in_task: bool) {
         let mut after_error = false;
         while let Some(effect) = self.socket.poll_effect() {
-            let state = self.socket.ready_state();
+            let state = self.socket.page().ready_state();
             let is_dispatch = matches!(
                 effect,
                 Effect::DispatchOpen
-                    | Effect::DispatchMessage(_)
-                    | Effect::DispatchError
+                    | Effect::DispatchMessage { .. }
+                    | Effect::DispatchError(_)
                     | Effect::DispatchClose { .. }
             );
             if is_dispatch {
@@ -235,21 +289,29 @@ impl Driver {
                     self.pending += 1;
                     continue;
                 }
-                Effect::RunHandler => "route.handler".to_string(),
+                Effect::RunHandler(h) => format!("route.{h}"),
                 Effect::DispatchOpen => {
                     assert_eq!(state, ReadyState::Open, "open while {state:?}");
                     self.opens += 1;
                     assert_eq!(self.opens, 1, "a second open");
                     "open".to_string()
                 }
-                Effect::DispatchMessage(m) => {
+                Effect::DispatchMessage {
+                    message: m,
+                    binary_type,
+                } => {
                     assert_eq!(state, ReadyState::Open, "message while {state:?}");
-                    format!("message {}", show(&m))
+                    match (binary_type, &m) {
+                        (BinaryType::ArrayBuffer, Message::Binary(_)) => {
+                            format!("message {} as arraybuffer", show(&m))
+                        }
+                        _ => format!("message {}", show(&m)),
+                    }
                 }
-                Effect::DispatchError => {
+                Effect::DispatchError(why) => {
                     assert_eq!(state, ReadyState::Closed, "error while {state:?}");
                     after_error = true;
-                    "error".to_string()
+                    format!("error {why:?}")
                 }
                 Effect::DispatchClose {
                     code,
@@ -260,14 +322,26 @@ impl Driver {
                     self.closes += 1;
                     format!("close {code} '{reason}' clean={was_clean}")
                 }
-                Effect::CallOnMessage { side: s, message } => {
-                    format!("route.onMessage {} {}", side(s), show(&message))
+                Effect::CallOnMessage { handler, message } => {
+                    format!("route.{handler} {}", show(&message))
                 }
                 Effect::CallOnClose {
-                    side: s,
+                    handler,
                     code,
                     reason,
-                } => format!("route.onClose {} {code:?} {reason:?}", side(s)),
+                } => format!("route.{handler} {code:?} {reason:?}"),
+                Effect::Arrived { side: s, message } => {
+                    if !self.log_arrivals {
+                        continue;
+                    }
+                    format!("arrived {} {}", side(s), show(&message))
+                }
+                Effect::Ended(s) => {
+                    if !self.log_arrivals {
+                        continue;
+                    }
+                    format!("ended {}", side(s))
+                }
                 Effect::OpenServer => "server.open".to_string(),
                 Effect::SendToServer(m) => format!("server.send {}", show(&m)),
                 Effect::CloseServer { code, reason } => {
@@ -318,6 +392,7 @@ fn connected_open_then(steps: &[Step]) -> Vec<Step> {
 mod connected;
 mod finishing;
 mod handler_failure;
+mod notify;
 mod open;
 mod orders;
 mod page_close;

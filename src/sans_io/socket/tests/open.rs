@@ -82,13 +82,16 @@ fn route_send_to_the_page_after_open_is_a_message_in_a_later_task() {
     );
 }
 
-/// The example that documented `new`.
+/// A new socket asks for one task, and runs the route handler in it.
 #[test]
-fn example_new() {
-    use crate::sans_io::message::Message;
-    use crate::sans_io::socket::{Effect, Socket};
-    let mut s: Socket<Message> = Socket::new(vec!["chat".into()]);
-    assert_eq!(s.poll_effect(), Some(Effect::ScheduleTask));
+fn a_new_socket_runs_its_handler_in_the_first_task() {
+    let mut s: Socket<Test> = Socket::new(vec!["chat".into()], "handler");
+    assert!(matches!(s.poll_effect(), Some(Effect::ScheduleTask)));
+    assert!(s.poll_effect().is_none());
     s.run_task();
-    assert_eq!(s.poll_effect(), Some(Effect::RunHandler));
+    assert!(matches!(
+        s.poll_effect(),
+        Some(Effect::RunHandler("handler"))
+    ));
+    assert!(s.poll_effect().is_none());
 }

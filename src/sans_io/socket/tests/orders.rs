@@ -58,49 +58,52 @@ fn permutations(n: usize) -> Vec<Vec<usize>> {
     out
 }
 
+/// Once both sides are done the edge keeps only the page's state: it must
+/// answer as the socket did, and keep the rules of a closed socket.
 #[test]
-fn compact_after_finish_keeps_every_answer() {
+fn the_page_state_left_after_finish_answers_as_the_socket_did() {
     // A mocked socket that exchanged messages, then closed from both sides.
-    let mut s: Socket<Message> = Socket::new(vec!["chat".into()]);
+    let mut s: Socket<Test> = Socket::new(vec!["chat".into()], "handler");
     let mut finished = false;
-    let drain = |s: &mut Socket<Message>, finished: &mut bool| {
+    let drain = |s: &mut Socket<Test>, finished: &mut bool| {
         while let Some(e) = s.poll_effect() {
             match e {
                 Effect::ScheduleTask => s.run_task(),
-                Effect::RunHandler => s.handler_returned(),
+                Effect::RunHandler(_) => s.handler_returned(),
                 Effect::Finished => *finished = true,
                 _ => {}
             }
         }
     };
     drain(&mut s, &mut finished);
-    assert_eq!(s.ready_state(), ReadyState::Open);
+    assert_eq!(s.page().ready_state(), ReadyState::Open);
     for i in 0..20 {
         assert_eq!(s.page_send(Message::from(format!("m{i}"))), Ok(()));
         s.route_send(Side::Page, Message::from(format!("r{i}")));
     }
     drain(&mut s, &mut finished);
     s.page_close(Some(1000), Some("bye".into()));
+    s.set_binary_type("arraybuffer");
     drain(&mut s, &mut finished);
     assert!(finished, "both sides are done");
-    let before = (
-        s.ready_state(),
-        s.buffered_amount(),
-        s.protocol().to_owned(),
-        s.requested_protocols().to_vec(),
-    );
-    s.compact();
+    // Sends after close still count (the spec's bufferedAmount rule).
+    assert_eq!(s.page_send(Message::from("late")), Ok(()));
+    let mut left = s.page().clone();
     assert_eq!(
         (
-            s.ready_state(),
-            s.buffered_amount(),
-            s.protocol().to_owned(),
-            s.requested_protocols().to_vec()
+            left.ready_state(),
+            left.buffered_amount(),
+            left.protocol(),
+            left.extensions(),
+            left.binary_type()
         ),
-        before
+        (ReadyState::Closed, 4, "chat", "", BinaryType::ArrayBuffer)
     );
-    // Sends after close still count (the spec's bufferedAmount rule), after compaction too.
-    assert_eq!(s.page_send(Message::from("late")), Ok(()));
-    assert_eq!(s.buffered_amount(), before.1 + 4);
-    assert_eq!(s.poll_effect(), None);
+    assert_eq!(left.send_after_close(3), Ok(()));
+    left.set_binary_type("blob");
+    assert_eq!(
+        (left.buffered_amount(), left.binary_type()),
+        (7, BinaryType::Blob)
+    );
+    assert!(s.poll_effect().is_none());
 }

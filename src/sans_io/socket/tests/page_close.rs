@@ -21,7 +21,7 @@ fn close_while_connecting_fails_the_connection_without_open() {
         [
             "route.handler",
             "readyState=2",
-            "error",
+            "error ClosedWhileConnecting",
             "close 1006 '' clean=false",
             "finished",
             "readyState=3",
@@ -47,7 +47,7 @@ fn close_before_the_handler_even_ran_fails_the_connection() {
         [
             "readyState=2",
             "route.handler",
-            "error",
+            "error ClosedWhileConnecting",
             "close 1006 '' clean=false",
             "finished",
         ]
@@ -64,7 +64,7 @@ fn close_while_connecting_after_open_was_queued_still_gives_no_open() {
         log,
         [
             "route.handler",
-            "error",
+            "error ClosedWhileConnecting",
             "close 1006 '' clean=false",
             "finished"
         ]

@@ -3,20 +3,25 @@
 //! socket must keep whatever happens:
 //!
 //! - every frame is delivered at most once, in the order its source sent it,
-//!   byte-identical (each source numbers its frames; each sink checks them);
+//!   of the kind it was sent as (text or binary) and byte-identical (each
+//!   source numbers its frames; each sink checks them); when nothing closes
+//!   or fails, none is lost either;
 //! - exactly one `close` event per socket once everything has settled;
 //! - `error` only immediately before `close`, and only one;
 //! - `readyState` never goes back; nothing reaches the page after `close`;
-//! - `bufferedAmount` never underflows and drains to what was sent while
-//!   closing;
+//! - `bufferedAmount` never exceeds what was sent, and drains to what was
+//!   sent while closing, counted in UTF-8 bytes by an oracle of its own;
+//! - observers hear each transmitted page frame once, in `send()` order;
 //! - no panic.
 
 use std::collections::HashMap;
 
 use proptest::prelude::*;
 
-use crate::sans_io::message::{Message, Payload};
-use crate::sans_io::socket::{Effect, HandlerKind, ReadyState, Side, Socket};
+use super::Test;
+use crate::sans_io::message::Message;
+use crate::sans_io::socket::{Effect, ReadyState, Side, Socket};
+use crate::sans_io::validate::utf8_len_of_utf16;
 
 /// Where a frame came from: the tag each payload carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -27,22 +32,52 @@ enum Source {
     Server,
 }
 
+/// Frame `n` of `source`. Text frames carry characters of 1, 2, 3 and 4
+/// UTF-8 bytes, so a miscount of `bufferedAmount` shows.
 fn frame(source: Source, n: u32, binary: bool) -> Message {
-    let tag = format!("{source:?}#{n}");
+    let tag = format!("{source:?}#{n}#{}", if binary { "b" } else { "t" });
     if binary {
-        Message::Binary(tag.into_bytes())
+        let mut bytes = tag.into_bytes();
+        bytes.extend((0..n % 7).map(|i| (i * 37) as u8));
+        Message::Binary(bytes)
     } else {
-        Message::Text(tag)
+        Message::Text(format!("{tag}#é€😀{}", "x".repeat((n % 5) as usize)))
     }
 }
 
+/// The UTF-8 size of a frame, as the oracle counts it: from the text's
+/// UTF-16 code units, or the bytes.
+fn size(m: &Message) -> u64 {
+    match m {
+        Message::Text(s) => utf8_len_of_utf16(s.encode_utf16()),
+        Message::Binary(b) => b.len() as u64,
+    }
+}
+
+/// The source and number a frame carries, after checking that it is
+/// exactly the frame that source sent (kind and every byte).
 fn parse(m: &Message) -> (String, u32) {
     let s = match m {
         Message::Text(s) => s.clone(),
         Message::Binary(b) => String::from_utf8_lossy(b).into_owned(),
     };
-    let (src, n) = s.split_once('#').unwrap_or(("?", "0"));
-    (src.to_owned(), n.parse().unwrap_or(0))
+    let mut parts = s.split('#');
+    let (src, n) = (parts.next().unwrap_or("?"), parts.next().unwrap_or("0"));
+    let n: u32 = n.parse().unwrap_or(0);
+    let source = match src {
+        "Page" => Source::Page,
+        "RouteToPage" => Source::RouteToPage,
+        "RouteToServer" => Source::RouteToServer,
+        "Server" => Source::Server,
+        other => panic!("a frame from nowhere: {other:?}"),
+    };
+    let binary = matches!(m, Message::Binary(_));
+    assert_eq!(
+        *m,
+        frame(source, n, binary),
+        "frame {src}#{n} changed on the way (kind or bytes)"
+    );
+    (src.to_owned(), n)
 }
 
 #[derive(Clone, Debug)]
@@ -51,7 +86,8 @@ enum Input {
     HandlerReturned,
     HandlerFailed,
     Connect,
-    SetHandler(Side, HandlerKind),
+    OnMessage(Side),
+    OnClose(Side),
     PageSend { binary: bool },
     PageSendBlob,
     BlobRead,
@@ -67,10 +103,6 @@ enum Input {
 
 fn side() -> impl Strategy<Value = Side> {
     prop_oneof![Just(Side::Page), Just(Side::Server)]
-}
-
-fn kind() -> impl Strategy<Value = HandlerKind> {
-    prop_oneof![Just(HandlerKind::Message), Just(HandlerKind::Close)]
 }
 
 fn code() -> impl Strategy<Value = Option<u16>> {
@@ -89,7 +121,8 @@ fn input() -> impl Strategy<Value = Input> {
         1 => Just(Input::HandlerReturned),
         1 => Just(Input::HandlerFailed),
         1 => Just(Input::Connect),
-        2 => (side(), kind()).prop_map(|(s, k)| Input::SetHandler(s, k)),
+        1 => side().prop_map(Input::OnMessage),
+        1 => side().prop_map(Input::OnClose),
         3 => any::<bool>().prop_map(|binary| Input::PageSend { binary }),
         1 => Just(Input::PageSendBlob),
         1 => Just(Input::BlobRead),
@@ -105,18 +138,34 @@ fn input() -> impl Strategy<Value = Input> {
     ]
 }
 
+/// Inputs that never close or fail anything: whatever their order, every
+/// frame must arrive.
+fn lossless_input() -> impl Strategy<Value = Input> {
+    prop_oneof![
+        6 => Just(Input::RunTask),
+        3 => any::<bool>().prop_map(|binary| Input::PageSend { binary }),
+        1 => Just(Input::PageSendBlob),
+        2 => Just(Input::BlobRead),
+        3 => (side(), any::<bool>()).prop_map(|(side, binary)| Input::RouteSend { side, binary }),
+        1 => side().prop_map(|side| Input::RouteSendBlob { side }),
+        2 => Just(Input::RouteBlobRead),
+        3 => any::<bool>().prop_map(|binary| Input::ServerMessage { binary }),
+    ]
+}
+
 /// Plays the edge around one socket and checks invariants as it goes.
 struct Harness {
-    socket: Socket<Message>,
+    socket: Socket<Test>,
     tasks: usize,
     sent: HashMap<Source, u32>,
     /// Last sequence number each sink saw from each source.
     seen: HashMap<(&'static str, String), u32>,
+    /// Sinks that must see every frame of a source, without gaps.
+    lossless: bool,
     state: ReadyState,
     closes: u32,
     errors: u32,
     error_pending: bool,
-    next_ticket: u64,
     page_blobs: Vec<(u64, Message)>,
     route_blobs: Vec<(u64, Side, Message)>,
     handler_ran: bool,
@@ -124,21 +173,22 @@ struct Harness {
     server_opened: bool,
     server_closed: bool,
     connected: bool,
+    sent_total: u64,
     sent_while_closing: u64,
 }
 
 impl Harness {
     fn new() -> Self {
         let mut h = Harness {
-            socket: Socket::new(vec!["p".into()]),
+            socket: Socket::new(vec!["p".into()], "handler"),
             tasks: 0,
             sent: HashMap::new(),
             seen: HashMap::new(),
+            lossless: false,
             state: ReadyState::Connecting,
             closes: 0,
             errors: 0,
             error_pending: false,
-            next_ticket: 0,
             page_blobs: Vec::new(),
             route_blobs: Vec::new(),
             handler_ran: false,
@@ -146,9 +196,25 @@ impl Harness {
             server_opened: false,
             server_closed: false,
             connected: false,
+            sent_total: 0,
             sent_while_closing: 0,
         };
         h.drain();
+        h
+    }
+
+    /// A socket whose route forwards both ways to an open real socket and
+    /// also relays by hand with `onMessage` on neither side: every frame has
+    /// one sink, and none may be lost.
+    fn connected_and_open() -> Self {
+        let mut h = Harness::new();
+        h.apply(&Input::RunTask);
+        h.apply(&Input::Connect);
+        h.apply(&Input::HandlerReturned);
+        h.apply(&Input::ServerOpened);
+        h.run_all();
+        assert_eq!(h.socket.page().ready_state(), ReadyState::Open);
+        h.lossless = true;
         h
     }
 
@@ -158,15 +224,14 @@ impl Harness {
         frame(source, *n, binary)
     }
 
-    fn ticket(&mut self) -> u64 {
-        self.next_ticket += 1;
-        self.next_ticket
-    }
-
-    /// Checks that `sink` sees each source's frames in order, at most once.
+    /// Checks that `sink` sees each source's frames in order, at most once,
+    /// unchanged, and (lossless runs) without gaps.
     fn arrived(&mut self, sink: &'static str, m: &Message) {
         let (src, n) = parse(m);
         let last = self.seen.entry((sink, src.clone())).or_insert(0);
+        if self.lossless {
+            assert_eq!(n, *last + 1, "{sink} got {src}#{n} after #{last}: lost");
+        }
         assert!(
             n > *last,
             "{sink} got {src}#{n} after #{last}: reordered or duplicated"
@@ -179,8 +244,8 @@ impl Harness {
             let page_visible = matches!(
                 effect,
                 Effect::DispatchOpen
-                    | Effect::DispatchMessage(_)
-                    | Effect::DispatchError
+                    | Effect::DispatchMessage { .. }
+                    | Effect::DispatchError(_)
                     | Effect::DispatchClose { .. }
             );
             if self.error_pending {
@@ -197,32 +262,34 @@ impl Harness {
             }
             match effect {
                 Effect::ScheduleTask => self.tasks += 1,
-                Effect::RunHandler => self.handler_ran = true,
+                Effect::RunHandler(_) => self.handler_ran = true,
                 Effect::DispatchOpen => {
-                    assert_eq!(self.socket.ready_state(), ReadyState::Open);
+                    assert_eq!(self.socket.page().ready_state(), ReadyState::Open);
                 }
-                Effect::DispatchMessage(m) => {
-                    assert_eq!(self.socket.ready_state(), ReadyState::Open);
-                    self.arrived("page", &m);
+                Effect::DispatchMessage { message, .. } => {
+                    assert_eq!(self.socket.page().ready_state(), ReadyState::Open);
+                    self.arrived("page", &message);
                 }
-                Effect::DispatchError => {
+                Effect::DispatchError(_) => {
                     assert_eq!(self.errors, 0, "one error at most");
-                    assert_eq!(self.socket.ready_state(), ReadyState::Closed);
+                    assert_eq!(self.socket.page().ready_state(), ReadyState::Closed);
                     self.errors += 1;
                     self.error_pending = true;
                 }
                 Effect::DispatchClose { .. } => {
-                    assert_eq!(self.socket.ready_state(), ReadyState::Closed);
+                    assert_eq!(self.socket.page().ready_state(), ReadyState::Closed);
                     self.closes += 1;
                     self.error_pending = false;
                 }
-                Effect::CallOnMessage { side, message } => {
+                Effect::Arrived { side, message } => {
                     let sink = match side {
-                        Side::Page => "route.page",
-                        Side::Server => "route.server",
+                        Side::Page => "observer.framesent",
+                        Side::Server => "route.server.arrivals",
                     };
                     self.arrived(sink, &message);
                 }
+                Effect::Ended(_) => {}
+                Effect::CallOnMessage { handler, message } => self.arrived(handler, &message),
                 Effect::CallOnClose { .. } => {}
                 Effect::OpenServer => {
                     assert!(!self.connected, "one real socket at most");
@@ -235,12 +302,21 @@ impl Harness {
                     );
                     self.arrived("server", &m);
                 }
-                Effect::CloseServer { .. } => {}
+                Effect::CloseServer { code, reason } => {
+                    assert!(
+                        code.is_none_or(|c| c == 1000 || (3000..=4999).contains(&c)),
+                        "a browser cannot send close code {code:?}"
+                    );
+                    assert!(
+                        reason.is_none() || code.is_some(),
+                        "a reason without a code"
+                    );
+                }
                 Effect::Finished => {
-                    assert_eq!(self.socket.ready_state(), ReadyState::Closed);
+                    assert_eq!(self.socket.page().ready_state(), ReadyState::Closed);
                 }
             }
-            let now = self.socket.ready_state();
+            let now = self.socket.page().ready_state();
             assert!(
                 now >= self.state,
                 "readyState went back from {:?} to {now:?}",
@@ -249,6 +325,20 @@ impl Harness {
             self.state = now;
         }
         assert!(!self.error_pending || self.socket.poll_effect().is_none());
+        assert!(
+            self.socket.page().buffered_amount() <= self.sent_total,
+            "bufferedAmount {} is more than the {} bytes ever sent",
+            self.socket.page().buffered_amount(),
+            self.sent_total
+        );
+    }
+
+    /// Counts a page send of `m` made in `state` that the socket accepted.
+    fn count_page_send(&mut self, state: ReadyState, m: &Message) {
+        self.sent_total += size(m);
+        if state >= ReadyState::Closing {
+            self.sent_while_closing += size(m);
+        }
     }
 
     fn apply(&mut self, input: &Input) {
@@ -269,32 +359,47 @@ impl Harness {
             Input::HandlerFailed => {
                 if self.handler_ran && !self.handler_done {
                     self.handler_done = true;
-                    s.handler_failed();
+                    s.handler_failed("boom".into());
                 }
             }
             Input::Connect => {
                 let _ = s.connect_to_server();
             }
-            Input::SetHandler(side, kind) => s.set_handler(side, kind),
+            Input::OnMessage(Side::Page) => s.set_on_message(Side::Page, "route.page"),
+            Input::OnMessage(Side::Server) => s.set_on_message(Side::Server, "route.server"),
+            Input::OnClose(side) => s.set_on_close(side, "onClose"),
             Input::PageSend { binary } => {
-                let m = self.next(Source::Page, binary);
-                let size = Payload::byte_len(&m);
-                let state = self.socket.ready_state();
-                if self.socket.page_send(m).is_ok() && state >= ReadyState::Closing {
-                    self.sent_while_closing += size;
+                let state = self.socket.page().ready_state();
+                // Frames sent while closing are never transmitted: they are
+                // not numbered, so sinks can check there are no gaps.
+                let m = if state == ReadyState::Open {
+                    self.next(Source::Page, binary)
+                } else {
+                    Message::Text("unsent é".into())
+                };
+                let counted = m.clone();
+                if self.socket.page_send(m).is_ok() {
+                    self.count_page_send(state, &counted);
                 }
             }
             Input::PageSendBlob => {
-                let m = self.next(Source::Page, true);
-                let t = self.ticket();
-                let size = Payload::byte_len(&m);
-                let state = self.socket.ready_state();
-                if self.socket.page_send_pending(t, size).is_ok() {
-                    if state == ReadyState::Open {
+                let state = self.socket.page().ready_state();
+                let m = if state == ReadyState::Open {
+                    self.next(Source::Page, true)
+                } else {
+                    Message::Binary(vec![0; 3])
+                };
+                match self.socket.page_send_blob(size(&m)) {
+                    Ok(Some(t)) => {
+                        assert_eq!(state, ReadyState::Open, "a Blob read while {state:?}");
+                        self.count_page_send(state, &m);
                         self.page_blobs.push((t, m));
-                    } else {
-                        self.sent_while_closing += size;
                     }
+                    Ok(None) => {
+                        assert!(state >= ReadyState::Closing, "a Blob not read while open");
+                        self.count_page_send(state, &m);
+                    }
+                    Err(_) => assert_eq!(state, ReadyState::Connecting),
                 }
             }
             Input::BlobRead => {
@@ -321,8 +426,7 @@ impl Harness {
                     Side::Server => Source::RouteToServer,
                 };
                 let m = self.next(src, true);
-                let t = self.ticket();
-                self.socket.route_send_pending(side, t);
+                let t = self.socket.route_send_blob(side);
                 self.route_blobs.push((t, side, m));
             }
             Input::RouteBlobRead => {
@@ -347,29 +451,50 @@ impl Harness {
             Input::ServerClosed { code, failed } => {
                 if self.connected && !self.server_closed {
                     self.server_closed = true;
-                    s.server_closed(code, String::new(), !failed, failed);
+                    if failed {
+                        s.server_error();
+                    }
+                    s.server_closed(code, String::new(), !failed);
                 }
             }
         }
         self.drain();
     }
 
+    /// Delivers every Blob still being read, and runs every task.
+    fn flush(&mut self) {
+        while let Some((t, m)) = (!self.page_blobs.is_empty()).then(|| self.page_blobs.remove(0)) {
+            self.socket.page_blob_read(t, m);
+            self.drain();
+        }
+        while let Some((t, side, m)) =
+            (!self.route_blobs.is_empty()).then(|| self.route_blobs.remove(0))
+        {
+            self.socket.route_blob_read(side, t, m);
+            self.drain();
+        }
+        self.run_all();
+    }
+
+    /// Checks that every frame each source numbered reached `sink`.
+    fn all_arrived(&self, source: Source, sink: &'static str) {
+        let sent = self.sent.get(&source).copied().unwrap_or(0);
+        let seen = self
+            .seen
+            .get(&(sink, format!("{source:?}")))
+            .copied()
+            .unwrap_or(0);
+        assert_eq!(
+            seen, sent,
+            "{sink} saw {seen} of the {sent} frames of {source:?}"
+        );
+    }
+
     /// Ends everything the way the edge eventually would, then checks the
     /// final state.
     fn settle(&mut self) {
         for _ in 0..4 {
-            while let Some((t, m)) =
-                (!self.page_blobs.is_empty()).then(|| self.page_blobs.remove(0))
-            {
-                self.socket.page_blob_read(t, m);
-                self.drain();
-            }
-            while let Some((t, side, m)) =
-                (!self.route_blobs.is_empty()).then(|| self.route_blobs.remove(0))
-            {
-                self.socket.route_blob_read(side, t, m);
-                self.drain();
-            }
+            self.flush();
             if self.handler_ran && !self.handler_done {
                 self.handler_done = true;
                 self.socket.handler_returned();
@@ -383,19 +508,18 @@ impl Harness {
             self.drain();
             if self.connected && !self.server_closed {
                 self.server_closed = true;
-                self.socket.server_closed(1000, String::new(), true, false);
+                self.socket.server_closed(1000, String::new(), true);
                 self.drain();
             }
             self.run_all();
         }
         assert_eq!(self.closes, 1, "exactly one close event per socket");
-        assert_eq!(self.socket.ready_state(), ReadyState::Closed);
+        assert_eq!(self.socket.page().ready_state(), ReadyState::Closed);
         assert!(!self.socket.has_pending_tasks());
-        assert!(
-            self.socket.buffered_amount() == self.sent_while_closing,
-            "bufferedAmount {} is not the {} bytes sent while closing",
-            self.socket.buffered_amount(),
-            self.sent_while_closing
+        assert_eq!(
+            self.socket.page().buffered_amount(),
+            self.sent_while_closing,
+            "bufferedAmount is not the bytes sent while closing"
         );
     }
 
@@ -418,5 +542,23 @@ proptest! {
             h.apply(i);
         }
         h.settle();
+    }
+
+    /// Forwarding both ways with nothing closing: every frame arrives, once,
+    /// in order, and `bufferedAmount` drains to zero.
+    #[test]
+    fn forwarding_loses_nothing(inputs in proptest::collection::vec(lossless_input(), 0..80)) {
+        let mut h = Harness::connected_and_open();
+        for i in &inputs {
+            h.apply(i);
+        }
+        h.flush();
+        h.all_arrived(Source::Page, "server");
+        h.all_arrived(Source::Page, "observer.framesent");
+        h.all_arrived(Source::Server, "page");
+        h.all_arrived(Source::Server, "route.server.arrivals");
+        h.all_arrived(Source::RouteToPage, "page");
+        h.all_arrived(Source::RouteToServer, "server");
+        prop_assert_eq!(h.socket.page().buffered_amount(), 0);
     }
 }

@@ -71,7 +71,7 @@ fn route_close_1006_before_open_refuses_the_connection() {
         [
             "route.handler",
             "readyState=0",
-            "error",
+            "error RouteRefused",
             "close 1006 '' clean=false",
             "finished",
             "readyState=3",
@@ -90,7 +90,7 @@ fn route_close_1006_after_open_drops_the_connection() {
         [
             "route.handler",
             "open",
-            "error",
+            "error RouteDropped",
             "close 1006 '' clean=false",
             "finished"
         ]

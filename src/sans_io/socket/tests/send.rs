@@ -222,7 +222,7 @@ fn a_failed_blob_read_fails_the_socket() {
         [
             "route.handler",
             "open",
-            "error",
+            "error BlobUnreadable",
             "close 1006 '' clean=false",
             "finished"
         ]

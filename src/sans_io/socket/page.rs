@@ -1,0 +1,169 @@
+//! Inputs from the page: `send()`, `close()`, `binaryType`, and the Blobs it
+//! sends being read.
+
+use super::effect::{BinaryType, CoreError, Failure, ReadyState, Side};
+use super::task::Task;
+use super::{Action, Carrier, Outbox, Socket, Ticket};
+use crate::sans_io::message::Payload;
+
+/// What the page sees of its socket. A finished socket's edge keeps only this.
+#[derive(Clone, Debug)]
+pub(crate) struct PageState {
+    pub(super) ready_state: ReadyState,
+    pub(super) buffered_amount: u64,
+    pub(super) protocol: String,
+    pub(super) extensions: String,
+    pub(super) binary_type: BinaryType,
+}
+
+impl Default for PageState {
+    fn default() -> Self {
+        PageState {
+            ready_state: ReadyState::Connecting,
+            buffered_amount: 0,
+            protocol: String::new(),
+            extensions: String::new(),
+            binary_type: BinaryType::Blob,
+        }
+    }
+}
+
+impl PageState {
+    /// `WebSocket.readyState`.
+    pub(crate) fn ready_state(&self) -> ReadyState {
+        self.ready_state
+    }
+
+    /// `WebSocket.bufferedAmount`.
+    pub(crate) fn buffered_amount(&self) -> u64 {
+        self.buffered_amount
+    }
+
+    /// `WebSocket.protocol`.
+    pub(crate) fn protocol(&self) -> &str {
+        &self.protocol
+    }
+
+    /// `WebSocket.extensions`.
+    pub(crate) fn extensions(&self) -> &str {
+        &self.extensions
+    }
+
+    /// `WebSocket.binaryType`.
+    pub(crate) fn binary_type(&self) -> BinaryType {
+        self.binary_type
+    }
+
+    /// The page set `binaryType`; values other than `blob` and `arraybuffer`
+    /// are ignored, as the attribute's setter does.
+    pub(crate) fn set_binary_type(&mut self, value: &str) {
+        if let Some(t) = BinaryType::parse(value) {
+            self.binary_type = t;
+        }
+    }
+
+    /// The page called `send()` with `size` bytes on a socket that has closed
+    /// (or is closing): nothing is transmitted, but the amount still grows
+    /// (WHATWG WebSockets, `send()` step 3).
+    pub(crate) fn send_after_close(&mut self, size: u64) -> Result<(), CoreError> {
+        match self.ready_state {
+            ReadyState::Connecting => Err(CoreError::StillConnecting),
+            _ => {
+                self.buffered_amount = self.buffered_amount.saturating_add(size);
+                Ok(())
+            }
+        }
+    }
+}
+
+impl<C: Carrier> Socket<C> {
+    /// The page called `send()` with a message whose bytes are known now.
+    pub(crate) fn page_send(&mut self, payload: C::Payload) -> Result<(), CoreError> {
+        let size = payload.byte_len();
+        self.page_enqueue(|o| o.push(Action::Send(payload)), size)
+            .map(|_| ())
+    }
+
+    /// The page called `send(blob)` with a Blob of `size` bytes. `Ok(Some(ticket))`:
+    /// read the Blob and hand its bytes to [`Socket::page_blob_read`] with the
+    /// ticket; later sends wait for it. `Ok(None)`: the socket is closing, so
+    /// nothing is transmitted and the Blob need not be read.
+    pub(crate) fn page_send_blob(&mut self, size: u64) -> Result<Option<Ticket>, CoreError> {
+        let ticket = self.take_ticket();
+        self.page_enqueue(|o| o.push_pending(ticket), size)
+            .map(|sent| sent.then_some(ticket))
+    }
+
+    /// Whether the message is transmitted (`Ok(true)`), or only counted.
+    fn page_enqueue(
+        &mut self,
+        push: impl FnOnce(&mut Outbox<C::Payload>),
+        size: u64,
+    ) -> Result<bool, CoreError> {
+        match self.page.ready_state {
+            ReadyState::Connecting => Err(CoreError::StillConnecting),
+            ReadyState::Closing | ReadyState::Closed => {
+                self.page.send_after_close(size).map(|()| false)
+            }
+            ReadyState::Open => {
+                self.page.buffered_amount = self.page.buffered_amount.saturating_add(size);
+                push(&mut self.outbox);
+                self.drain_outbox();
+                Ok(true)
+            }
+        }
+    }
+
+    /// The bytes of a Blob the page sent arrived.
+    pub(crate) fn page_blob_read(&mut self, ticket: Ticket, payload: C::Payload) {
+        self.outbox.resolve(ticket, Action::Send(payload));
+        self.drain_outbox();
+    }
+
+    /// Reading a Blob the page sent failed: the page socket fails, as native does.
+    pub(crate) fn page_blob_failed(&mut self, ticket: Ticket) {
+        self.outbox.cancel(ticket);
+        self.fail_page(Failure::BlobUnreadable);
+        self.close_server(None, None);
+    }
+
+    /// Transmits what is ready in the page's outbox, in `send()` order.
+    fn drain_outbox(&mut self) {
+        while let Some(item) = self.outbox.pop_ready() {
+            match item {
+                Action::Send(p) => {
+                    self.emit_arrived(Side::Page, &p);
+                    self.queue(Task::FromPage(p));
+                }
+                Action::Close { code, reason } => {
+                    if !self.terminal_queued {
+                        self.queue(Task::PageClosed { code, reason });
+                    }
+                }
+            }
+        }
+    }
+
+    /// The page called `close(code, reason)` (arguments already validated).
+    pub(crate) fn page_close(&mut self, code: Option<u16>, reason: Option<String>) {
+        match self.page.ready_state {
+            ReadyState::Closing | ReadyState::Closed => {}
+            ReadyState::Connecting => {
+                // Fail the connection: error + close 1006 later, no open.
+                self.page.ready_state = ReadyState::Closing;
+                self.fail_page(Failure::ClosedWhileConnecting);
+                self.close_server(None, None);
+            }
+            ReadyState::Open => {
+                self.page.ready_state = ReadyState::Closing;
+                self.outbox.push(Action::Close { code, reason });
+                self.drain_outbox();
+            }
+        }
+    }
+
+    /// The page set `binaryType`.
+    pub(crate) fn set_binary_type(&mut self, value: &str) {
+        self.page.set_binary_type(value);
+    }
+}

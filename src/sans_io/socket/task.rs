@@ -1,0 +1,115 @@
+//! The tasks a socket queues, and what running each one does: the only place
+//! page-visible state changes and page events come from.
+
+use super::effect::{Effect, Failure, ReadyState, Side};
+use super::{ABNORMAL, Carrier, NO_STATUS, Server, Socket};
+use crate::sans_io::message::Payload;
+
+/// A task the page will observe, queued in order.
+#[derive(Debug)]
+pub(super) enum Task<P> {
+    RunHandler,
+    Open {
+        protocol: String,
+        extensions: String,
+    },
+    ToPage(P),
+    FromPage(P),
+    PageClosed {
+        code: Option<u16>,
+        reason: Option<String>,
+    },
+    Close {
+        code: u16,
+        reason: String,
+        was_clean: bool,
+    },
+    Fail(Failure),
+}
+
+impl<C: Carrier> Socket<C> {
+    /// Runs the oldest queued task. The edge calls this once per
+    /// [`Effect::ScheduleTask`] it carried out, in order.
+    pub(crate) fn run_task(&mut self) {
+        let Some(task) = self.tasks.pop_front() else {
+            return;
+        };
+        match task {
+            Task::RunHandler => {
+                if let Some(handler) = self.handler.take() {
+                    self.emit(Effect::RunHandler(handler));
+                }
+            }
+            Task::Open {
+                protocol,
+                extensions,
+            } => {
+                if self.page.ready_state == ReadyState::Connecting {
+                    self.page.ready_state = ReadyState::Open;
+                    self.page.protocol = protocol;
+                    self.page.extensions = extensions;
+                    self.emit(Effect::DispatchOpen);
+                }
+            }
+            Task::ToPage(message) => {
+                if self.page.ready_state == ReadyState::Open {
+                    let binary_type = self.page.binary_type;
+                    self.emit(Effect::DispatchMessage {
+                        message,
+                        binary_type,
+                    });
+                }
+            }
+            Task::FromPage(p) => {
+                self.page.buffered_amount = self.page.buffered_amount.saturating_sub(p.byte_len());
+                match self.on_message(Side::Page) {
+                    Some(handler) => self.emit(Effect::CallOnMessage {
+                        handler,
+                        message: p,
+                    }),
+                    None => self.send_to_server(p),
+                }
+            }
+            Task::PageClosed { code, reason } => {
+                if let Some(handler) = self.on_close(Side::Page) {
+                    // The route decides; the page stays CLOSING until it closes it.
+                    self.emit(Effect::CallOnClose {
+                        handler,
+                        code,
+                        reason,
+                    });
+                } else if matches!(self.server, Server::Connecting | Server::Open) {
+                    // Completes when the real socket reports its close.
+                    self.close_server(code, reason);
+                } else {
+                    self.queue_close(code.unwrap_or(NO_STATUS), reason.unwrap_or_default(), true);
+                }
+            }
+            Task::Close {
+                code,
+                reason,
+                was_clean,
+            } => {
+                self.page.ready_state = ReadyState::Closed;
+                self.emit(Effect::Ended(Side::Page));
+                self.emit(Effect::DispatchClose {
+                    code,
+                    reason,
+                    was_clean,
+                });
+                self.check_finished();
+            }
+            Task::Fail(why) => {
+                self.page.ready_state = ReadyState::Closed;
+                self.emit(Effect::Ended(Side::Page));
+                self.emit(Effect::DispatchError(why));
+                self.emit(Effect::DispatchClose {
+                    code: ABNORMAL,
+                    reason: String::new(),
+                    was_clean: false,
+                });
+                self.check_finished();
+            }
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! The object behind each instance of wsroute's `WebSocket` class, and the
+//! factory the class calls from its constructor: a pass-through socket when
+//! no route matches, a routed one when one does.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+
+use super::data;
+use super::env;
+use super::glue;
+use super::observe::sockets;
+use super::passthrough::Passthrough;
+use super::registry;
+use super::routed::{Routed, Setup};
+use crate::sans_io::socket::PageState;
+use crate::sans_io::validate::{self, DomError};
+
+/// The JS-side backend object of one instance of the class.
+#[doc(hidden)]
+#[wasm_bindgen(skip_typescript)]
+pub struct SocketBackend {
+    inner: Rc<RefCell<Backend>>,
+}
+
+enum Backend {
+    Native(Rc<Passthrough>),
+    Routed(Rc<Routed>),
+    /// A routed socket whose both sides are done: only what the page sees
+    /// is kept, the rest was freed at once.
+    Finished {
+        url: String,
+        page: PageState,
+    },
+}
+
+/// One backend, taken out of its cell so that no borrow is held while it runs.
+enum Now {
+    Native(Rc<Passthrough>),
+    Routed(Rc<Routed>),
+    Finished,
+}
+
+/// Makes the backend of a new socket: `target` is the class instance, `url`
+/// and `protocols` the constructor's converted arguments. Throws what the
+/// constructor must throw.
+pub(crate) fn create_socket(
+    target: JsValue,
+    url: String,
+    protocols: JsValue,
+) -> Result<JsValue, JsValue> {
+    let quirks = env::quirks();
+    let href =
+        env::resolve_socket_url(&url, quirks).map_err(|e| glue::dom_error(&DomError::from(e)))?;
+    let native = registry::with(|r| r.native.clone())
+        .ok_or_else(|| JsValue::from(js_sys::Error::new("wsroute: not installed")))?;
+    let route = registry::choose(&href);
+    let observer = sockets::observe_new_socket(&href);
+    let inner = match route {
+        None => Backend::Native(Passthrough::new(
+            &native,
+            target,
+            &url,
+            &protocols,
+            observer.clone(),
+        )?),
+        Some(route) => {
+            let list: Vec<String> = js_sys::Array::from(&protocols)
+                .iter()
+                .map(|p| p.as_string().unwrap_or_default())
+                .collect();
+            validate::validate_protocols(&list, quirks).map_err(|e| glue::dom_error(&e))?;
+            Backend::Routed(Routed::new(Setup {
+                target,
+                url: href,
+                protocols: list,
+                handler: route.handler.clone(),
+                native,
+                quirks,
+                observer: observer.clone(),
+            }))
+        }
+    };
+    let inner = Rc::new(RefCell::new(inner));
+    if let Backend::Routed(r) = &*inner.borrow() {
+        let slot = Rc::downgrade(&inner);
+        let url = r.url().to_owned();
+        r.when_finished(move |page| {
+            if let Some(slot) = slot.upgrade() {
+                let finished = Backend::Finished { url, page };
+                // Dropped after the borrow: the socket may be freed now.
+                drop(std::mem::replace(&mut *slot.borrow_mut(), finished));
+            }
+        });
+    }
+    if let Some(o) = &observer {
+        sockets::announce(o);
+    }
+    Ok(SocketBackend { inner }.into())
+}
+
+impl SocketBackend {
+    fn now(&self) -> Now {
+        match &*self.inner.borrow() {
+            Backend::Native(p) => Now::Native(p.clone()),
+            Backend::Routed(r) => Now::Routed(r.clone()),
+            Backend::Finished { .. } => Now::Finished,
+        }
+    }
+
+    /// Reads what the page sees of a routed socket, finished or not.
+    fn page<R>(&self, f: impl FnOnce(&PageState) -> R) -> Option<R> {
+        match &*self.inner.borrow() {
+            Backend::Native(_) => None,
+            Backend::Routed(r) => Some(r.with_core(|c| f(c.page()))),
+            Backend::Finished { page, .. } => Some(f(page)),
+        }
+    }
+
+    /// Changes what the page sees of a finished socket.
+    fn finished_page<R>(&self, f: impl FnOnce(&mut PageState) -> R) -> Option<R> {
+        match &mut *self.inner.borrow_mut() {
+            Backend::Finished { page, .. } => Some(f(page)),
+            _ => None,
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl SocketBackend {
+    /// `WebSocket.url`.
+    pub fn url(&self) -> String {
+        match &*self.inner.borrow() {
+            Backend::Native(p) => p.url(),
+            Backend::Routed(r) => r.url().to_owned(),
+            Backend::Finished { url, .. } => url.clone(),
+        }
+    }
+
+    /// `WebSocket.readyState`.
+    #[wasm_bindgen(js_name = readyState)]
+    pub fn ready_state(&self) -> u16 {
+        match self.now() {
+            Now::Native(p) => p.ready_state(),
+            _ => self.page(|p| p.ready_state() as u16).unwrap_or_default(),
+        }
+    }
+
+    /// `WebSocket.bufferedAmount`.
+    #[wasm_bindgen(js_name = bufferedAmount)]
+    pub fn buffered_amount(&self) -> f64 {
+        match self.now() {
+            Now::Native(p) => p.buffered_amount(),
+            _ => self
+                .page(|p| p.buffered_amount() as f64)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// `WebSocket.protocol`.
+    pub fn protocol(&self) -> String {
+        match self.now() {
+            Now::Native(p) => p.protocol(),
+            _ => self.page(|p| p.protocol().to_owned()).unwrap_or_default(),
+        }
+    }
+
+    /// `WebSocket.extensions`.
+    pub fn extensions(&self) -> String {
+        match self.now() {
+            Now::Native(p) => p.extensions(),
+            _ => self.page(|p| p.extensions().to_owned()).unwrap_or_default(),
+        }
+    }
+
+    /// `WebSocket.binaryType` (getter).
+    #[wasm_bindgen(js_name = binaryType)]
+    pub fn binary_type(&self) -> String {
+        match self.now() {
+            Now::Native(p) => p.binary_type(),
+            _ => self
+                .page(|p| p.binary_type().as_str().to_owned())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// `WebSocket.binaryType` (setter); invalid values are ignored.
+    #[wasm_bindgen(js_name = setBinaryType)]
+    pub fn set_binary_type(&self, value: &str) {
+        match self.now() {
+            Now::Native(p) => p.set_binary_type(value),
+            Now::Routed(r) => r.input(|c| c.set_binary_type(value)),
+            Now::Finished => {
+                self.finished_page(|p| p.set_binary_type(value));
+            }
+        }
+    }
+
+    /// `WebSocket.send()`; `data` is a string, a BufferSource or a Blob.
+    pub fn send(&self, data: JsValue) -> Result<(), JsValue> {
+        match self.now() {
+            Now::Native(p) => p.send(data),
+            Now::Routed(r) => r.page_send(data),
+            Now::Finished => {
+                let size = data::byte_size(&data);
+                self.finished_page(|p| p.send_after_close(size))
+                    .unwrap_or(Ok(()))
+                    .map_err(|e| glue::dom_error(&DomError::InvalidState(e.to_string())))
+            }
+        }
+    }
+
+    /// `WebSocket.close()`; `code` is the number before `[Clamp]` conversion.
+    pub fn close(&self, code: Option<f64>, reason: Option<String>) -> Result<(), JsValue> {
+        match self.now() {
+            Now::Native(p) => p.close(code, reason),
+            Now::Routed(r) => r.page_close(code, reason),
+            Now::Finished => validate::close_arguments(code, reason, env::quirks())
+                .map(|_| ())
+                .map_err(|e| glue::dom_error(&e)),
+        }
+    }
+}

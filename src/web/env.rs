@@ -1,0 +1,97 @@
+//! What the edge reads from the environment it runs in: the browser's own URL
+//! parser, the base URL sockets resolve against, and which browser this is.
+
+use js_sys::Reflect;
+use wasm_bindgen::JsValue;
+
+use crate::sans_io::urls::{self, UrlParser};
+use crate::sans_io::validate::Quirks;
+
+/// The browser's own URL parser.
+pub(crate) struct BrowserUrl;
+
+impl UrlParser for BrowserUrl {
+    fn parse(&self, input: &str, base: Option<&str>) -> Option<String> {
+        let url = match base {
+            Some(b) => web_sys::Url::new_with_base(input, b),
+            None => web_sys::Url::new(input),
+        };
+        url.ok().map(|u| u.href())
+    }
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    if object.is_undefined() || object.is_null() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn global() -> JsValue {
+    js_sys::global().into()
+}
+
+/// The base URL the native `WebSocket` resolves against: the document's base
+/// URL, or a worker's own URL.
+pub(crate) fn base_url() -> Option<String> {
+    let global = global();
+    if let Some(b) = get(&get(&global, "document"), "baseURI").as_string() {
+        return Some(b);
+    }
+    get(&get(&global, "location"), "href").as_string()
+}
+
+/// Resolves a socket URL as the host browser would. Firefox resolves relative
+/// URLs in a Blob worker (whose `blob:` URL cannot be a base) against its
+/// creator; the page cannot see that base, so the worker's origin stands in.
+/// Only the matching of routes uses it: pass-through sockets hand the
+/// original string to the native constructor.
+pub(crate) fn resolve_socket_url(url: &str, quirks: Quirks) -> Result<String, urls::UrlError> {
+    let first = urls::normalize_socket_url(&BrowserUrl, url, base_url().as_deref());
+    if first.is_ok() || quirks == Quirks::Chromium {
+        return first;
+    }
+    let global = global();
+    let in_blob_worker = get(&global, "document").is_undefined()
+        && get(&get(&global, "location"), "protocol")
+            .as_string()
+            .as_deref()
+            == Some("blob:");
+    match get(&global, "origin").as_string() {
+        Some(origin) if in_blob_worker && origin != "null" => {
+            urls::normalize_socket_url(&BrowserUrl, url, Some(&format!("{origin}/"))).or(first)
+        }
+        _ => first,
+    }
+}
+
+/// Which browser's answers to give where browsers differ.
+pub(crate) fn quirks() -> Quirks {
+    thread_local! {
+        static QUIRKS: Quirks = host_quirks();
+    }
+    QUIRKS.with(|q| *q)
+}
+
+fn host_quirks() -> Quirks {
+    let ua = get(&get(&global(), "navigator"), "userAgent")
+        .as_string()
+        .unwrap_or_default();
+    let chromium = crate::sans_io::text::contains(&ua, "Chrome/")
+        || crate::sans_io::text::contains(&ua, "Chromium/");
+    if chromium {
+        Quirks::Chromium
+    } else {
+        Quirks::Spec
+    }
+}
+
+/// The global `WebSocket` the page sees now.
+pub(crate) fn global_websocket() -> JsValue {
+    get(&global(), "WebSocket")
+}
+
+/// Sets the global `WebSocket`.
+pub(crate) fn set_global_websocket(value: &JsValue) -> Result<(), JsValue> {
+    Reflect::set(&global(), &JsValue::from_str("WebSocket"), value).map(|_| ())
+}

@@ -1,0 +1,146 @@
+//! Native sockets: creating one with the browser's own constructor, listening
+//! to it, and firing events at the page's socket object.
+
+use std::cell::RefCell;
+
+use js_sys::Function;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Blob;
+
+use super::glue::{self, NativeSocket};
+use super::stats::{Held, Live};
+
+/// Creates a socket with the browser's own `WebSocket` constructor (captured
+/// at install: the global one may be wsroute's class by now).
+pub(crate) fn construct(
+    native: &Function,
+    url: &str,
+    protocols: &JsValue,
+) -> Result<NativeSocket, JsValue> {
+    let args = js_sys::Array::of2(&JsValue::from_str(url), protocols);
+    let socket = js_sys::Reflect::construct(native, &args)?;
+    Ok(socket.unchecked_into())
+}
+
+/// How a native socket's `message` events are handled.
+pub(crate) enum OnMessage {
+    /// By Rust.
+    Rust(Box<dyn FnMut(glue::NativeMessageEvent)>),
+    /// By a JS function that re-fires each message at the page's socket
+    /// (unobserved pass-through sockets: no wasm call per message).
+    Forward(Function),
+}
+
+/// The closures attached to a native socket, detached when it has closed.
+pub(crate) struct Listeners {
+    socket: NativeSocket,
+    _closures: Vec<Closure<dyn FnMut(JsValue)>>,
+    _live: Live,
+}
+
+/// What to do on each of a native socket's events.
+pub(crate) struct Handlers {
+    pub(crate) open: Box<dyn FnMut()>,
+    pub(crate) message: OnMessage,
+    pub(crate) error: Box<dyn FnMut()>,
+    pub(crate) close: Box<dyn FnMut(web_sys::CloseEvent)>,
+}
+
+impl Listeners {
+    /// Attaches `handlers` to `socket`'s event handler attributes.
+    pub(crate) fn attach(socket: &NativeSocket, handlers: Handlers) -> Self {
+        let Handlers {
+            mut open,
+            message,
+            mut error,
+            mut close,
+        } = handlers;
+        let open = Closure::<dyn FnMut(JsValue)>::new(move |_| open());
+        let error = Closure::<dyn FnMut(JsValue)>::new(move |_| error());
+        let close = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| close(e.unchecked_into()));
+        socket.set_onopen(Some(open.as_ref().unchecked_ref()));
+        socket.set_onerror(Some(error.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(close.as_ref().unchecked_ref()));
+        let mut closures = vec![open, error, close];
+        match message {
+            OnMessage::Rust(mut f) => {
+                let message =
+                    Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| f(e.unchecked_into()));
+                socket.set_onmessage(Some(message.as_ref().unchecked_ref()));
+                closures.push(message);
+            }
+            OnMessage::Forward(f) => socket.set_onmessage(Some(&f)),
+        }
+        Listeners {
+            socket: socket.clone(),
+            _closures: closures,
+            _live: Live::new(Held::NativeListeners),
+        }
+    }
+
+    /// Detaches the closures, and frees them once the current callback (which
+    /// may be one of them) has returned.
+    pub(crate) fn release(self) {
+        self.socket.set_onopen(None);
+        self.socket.set_onmessage(None);
+        self.socket.set_onerror(None);
+        self.socket.set_onclose(None);
+        wasm_bindgen_futures::spawn_local(async move { drop(self) });
+    }
+}
+
+/// The page's socket object, which events are fired at; let go of once it
+/// has closed (it holds its backend, which would hold it: a cycle).
+#[derive(Default)]
+pub(crate) struct Target(RefCell<Option<JsValue>>);
+
+impl Target {
+    pub(crate) fn new(target: JsValue) -> Self {
+        Target(RefCell::new(Some(target)))
+    }
+
+    fn get(&self) -> Option<JsValue> {
+        self.0.borrow().clone()
+    }
+
+    /// Fires a plain event (`open`, `error`).
+    pub(crate) fn fire(&self, kind: &str) {
+        if let Some(t) = self.get() {
+            glue::fire_event(&t, kind);
+        }
+    }
+
+    /// Fires a `message` event.
+    pub(crate) fn fire_message(&self, data: &JsValue, origin: &JsValue) {
+        if let Some(t) = self.get() {
+            glue::fire_message(&t, data, origin);
+        }
+    }
+
+    /// Fires the `close` event, and lets go of the target: nothing follows.
+    pub(crate) fn fire_close(&self, code: u16, reason: &str, was_clean: bool) {
+        // Taken first: the borrow must end before page code runs.
+        let target = self.0.borrow_mut().take();
+        if let Some(t) = target {
+            glue::fire_close(&t, code, reason, was_clean);
+        }
+    }
+
+    /// Lets go of the target without firing anything.
+    pub(crate) fn release(&self) {
+        self.0.borrow_mut().take();
+    }
+
+    /// A JS listener that re-fires a native socket's messages at the target.
+    pub(crate) fn message_forwarder(&self) -> Option<Function> {
+        self.get().map(|t| glue::message_forwarder(&t))
+    }
+}
+
+/// A Blob holding the bytes of an ArrayBuffer.
+pub(crate) fn blob_of(buffer: &JsValue) -> JsValue {
+    Blob::new_with_buffer_source_sequence(&js_sys::Array::of1(buffer))
+        .map(Into::into)
+        .unwrap_or(JsValue::NULL)
+}

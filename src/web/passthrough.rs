@@ -1,0 +1,181 @@
+//! An unrouted socket: every call goes to a native socket, every native event
+//! is fired again at the page's socket object in the same task.
+//!
+//! When the socket is observed, the native socket always receives
+//! ArrayBuffers (observers report bytes, and a Blob can only be read
+//! asynchronously) and the page's `binaryType` is applied at dispatch.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::Function;
+use wasm_bindgen::JsValue;
+
+use super::data::{self, Data};
+use super::glue::{self, NativeMessageEvent, NativeSocket};
+use super::native::{self, Handlers, Listeners, OnMessage, Target};
+use super::observe::Observer;
+use crate::sans_io::socket::{BinaryType, Failure, ReadyState};
+
+pub(crate) struct Passthrough {
+    real: NativeSocket,
+    listeners: RefCell<Option<Listeners>>,
+    observer: Option<Observer>,
+    /// The page's `binaryType` while the native socket receives ArrayBuffers
+    /// for an observer.
+    binary_type: Option<Cell<BinaryType>>,
+}
+
+impl Passthrough {
+    pub(crate) fn new(
+        native: &Function,
+        target: JsValue,
+        url: &str,
+        protocols: &JsValue,
+        observer: Option<Observer>,
+    ) -> Result<Rc<Self>, JsValue> {
+        let real = native::construct(native, url, protocols)?;
+        let binary_type = observer.as_ref().map(|o| {
+            o.hold_events_behind_sends();
+            real.set_binary_type("arraybuffer");
+            Cell::new(BinaryType::Blob)
+        });
+        let this = Rc::new(Passthrough {
+            real: real.clone(),
+            listeners: RefCell::new(None),
+            observer,
+            binary_type,
+        });
+        let listeners = Listeners::attach(&real, this.handlers(Rc::new(Target::new(target))));
+        *this.listeners.borrow_mut() = Some(listeners);
+        Ok(this)
+    }
+
+    /// What to do on each native event: fire it again at `target`, telling
+    /// the observer first.
+    fn handlers(self: &Rc<Self>, target: Rc<Target>) -> Handlers {
+        let opened = Rc::new(Cell::new(false));
+        let (on_open, on_error) = (target.clone(), target.clone());
+        let (seen_open, error_after_open) = (opened.clone(), opened);
+        let (this_error, this_close) = (Rc::downgrade(self), Rc::downgrade(self));
+        let message = match (&self.observer, target.message_forwarder()) {
+            // Nothing to observe: JS fires each message again, no wasm call.
+            (None, Some(forward)) => OnMessage::Forward(forward),
+            _ => {
+                let (this, target) = (Rc::downgrade(self), target.clone());
+                OnMessage::Rust(Box::new(move |e: NativeMessageEvent| {
+                    if let Some(this) = this.upgrade() {
+                        this.received(&target, &e);
+                    }
+                }))
+            }
+        };
+        Handlers {
+            open: Box::new(move || {
+                seen_open.set(true);
+                on_open.fire("open");
+            }),
+            message,
+            error: Box::new(move || {
+                if let Some(o) = this_error.upgrade().and_then(|t| t.observer.clone()) {
+                    o.socket_error(Failure::of_real_socket(error_after_open.get()).to_string());
+                }
+                on_error.fire("error");
+            }),
+            close: Box::new(move |e| {
+                let this = this_close.upgrade();
+                if let Some(o) = this.as_ref().and_then(|t| t.observer.as_ref()) {
+                    o.closed();
+                }
+                target.fire_close(e.code(), &e.reason(), e.was_clean());
+                let listeners = this.and_then(|t| t.listeners.borrow_mut().take());
+                if let Some(l) = listeners {
+                    l.release();
+                }
+            }),
+        }
+    }
+
+    /// A message arrived on an observed socket.
+    fn received(&self, target: &Target, e: &NativeMessageEvent) {
+        let mut data = e.data();
+        if let Some(o) = &self.observer {
+            if let Some(d) = Data::from_js(&data) {
+                o.frame_received(d);
+            }
+        }
+        if self.binary_type.as_ref().map(Cell::get) == Some(BinaryType::Blob) && !data.is_string() {
+            data = native::blob_of(&data);
+        }
+        target.fire_message(&data, &e.origin());
+    }
+
+    pub(crate) fn url(&self) -> String {
+        self.real.url()
+    }
+
+    pub(crate) fn ready_state(&self) -> u16 {
+        self.real.ready_state()
+    }
+
+    pub(crate) fn buffered_amount(&self) -> f64 {
+        self.real.buffered_amount()
+    }
+
+    pub(crate) fn protocol(&self) -> String {
+        self.real.protocol()
+    }
+
+    pub(crate) fn extensions(&self) -> String {
+        self.real.extensions()
+    }
+
+    pub(crate) fn binary_type(&self) -> String {
+        match &self.binary_type {
+            Some(t) => t.get().as_str().to_owned(),
+            None => self.real.binary_type(),
+        }
+    }
+
+    pub(crate) fn set_binary_type(&self, value: &str) {
+        match &self.binary_type {
+            Some(t) => {
+                if let Some(v) = BinaryType::parse(value) {
+                    t.set(v);
+                }
+            }
+            None => self.real.set_binary_type(value),
+        }
+    }
+
+    pub(crate) fn send(&self, data: JsValue) -> Result<(), JsValue> {
+        // Only frames that are transmitted (the socket is OPEN) are reported.
+        let observer = self
+            .observer
+            .as_ref()
+            .filter(|_| self.real.ready_state() == ReadyState::Open as u16);
+        self.real.send_any(&data)?;
+        let Some(o) = observer else {
+            return Ok(());
+        };
+        match glue::as_blob(&data) {
+            Some(blob) => {
+                let ticket = o.frame_sent_pending();
+                let o = o.clone();
+                data::read_blob(blob, move |m| o.frame_sent_resolved(ticket, m));
+            }
+            None => {
+                if let Some(d) = Data::from_js(&data) {
+                    o.frame_sent(d);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn close(&self, code: Option<f64>, reason: Option<String>) -> Result<(), JsValue> {
+        let code = code.map(JsValue::from_f64).unwrap_or(JsValue::UNDEFINED);
+        let reason = reason.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        self.real.close_any(&code, &reason)
+    }
+}
