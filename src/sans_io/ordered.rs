@@ -54,8 +54,13 @@ impl<T> Ordered<T> {
 
     /// Drops the place held by `ticket`: its item will never come.
     pub(crate) fn cancel(&mut self, ticket: u64) {
-        self.items
-            .retain(|s| !matches!(s, Slot::Pending(t) if *t == ticket));
+        let at = self
+            .items
+            .iter()
+            .position(|s| matches!(s, Slot::Pending(t) if *t == ticket));
+        if let Some(i) = at {
+            self.items.remove(i);
+        }
     }
 
     /// The first item, if it is ready to leave.

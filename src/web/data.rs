@@ -172,6 +172,11 @@ pub(crate) fn copy_buffer_source(data: &JsValue) -> Option<ArrayBuffer> {
 /// Reads `blob` asynchronously; `done` gets its bytes, or `None` (reported on
 /// the console) when reading failed.
 pub(crate) fn read_blob(blob: &web_sys::Blob, done: impl FnOnce(Option<Data>) + 'static) {
+    read_blob_into(blob, Box::new(done));
+}
+
+// One copy of the future whatever `done` is.
+fn read_blob_into(blob: &web_sys::Blob, done: Box<dyn FnOnce(Option<Data>)>) {
     let read = blob.array_buffer();
     wasm_bindgen_futures::spawn_local(async move {
         let bytes = match wasm_bindgen_futures::JsFuture::from(read).await {

@@ -46,6 +46,7 @@ pub(crate) fn base_url() -> Option<String> {
 /// creator; the page cannot see that base, so the worker's origin stands in.
 /// Only the matching of routes uses it: pass-through sockets hand the
 /// original string to the native constructor.
+#[inline(never)]
 pub(crate) fn resolve_socket_url(url: &str, quirks: Quirks) -> Result<String, urls::UrlError> {
     let first = urls::normalize_socket_url(&BrowserUrl, url, base_url().as_deref());
     if first.is_ok() || quirks == Quirks::Chromium {

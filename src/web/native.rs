@@ -40,16 +40,21 @@ pub(crate) struct Listeners {
 }
 
 /// What to do on each of a native socket's events.
-pub(crate) struct Handlers {
-    pub(crate) open: Box<dyn FnMut()>,
+pub(crate) struct Handlers<O, E, C> {
+    pub(crate) open: O,
     pub(crate) message: OnMessage,
-    pub(crate) error: Box<dyn FnMut()>,
-    pub(crate) close: Box<dyn FnMut(web_sys::CloseEvent)>,
+    pub(crate) error: E,
+    pub(crate) close: C,
 }
 
 impl Listeners {
     /// Attaches `handlers` to `socket`'s event handler attributes.
-    pub(crate) fn attach(socket: &NativeSocket, handlers: Handlers) -> Self {
+    pub(crate) fn attach<O, E, C>(socket: &NativeSocket, handlers: Handlers<O, E, C>) -> Self
+    where
+        O: FnMut() + 'static,
+        E: FnMut() + 'static,
+        C: FnMut(web_sys::CloseEvent) + 'static,
+    {
         let Handlers {
             mut open,
             message,

@@ -27,6 +27,7 @@ pub(crate) struct Passthrough {
 }
 
 impl Passthrough {
+    #[inline(never)]
     pub(crate) fn new(
         native: &Function,
         target: JsValue,
@@ -53,7 +54,14 @@ impl Passthrough {
 
     /// What to do on each native event: fire it again at `target`, telling
     /// the observer first.
-    fn handlers(self: &Rc<Self>, target: Rc<Target>) -> Handlers {
+    fn handlers(
+        self: &Rc<Self>,
+        target: Rc<Target>,
+    ) -> Handlers<
+        impl FnMut() + 'static,
+        impl FnMut() + 'static,
+        impl FnMut(web_sys::CloseEvent) + 'static,
+    > {
         let opened = Rc::new(Cell::new(false));
         let (on_open, on_error) = (target.clone(), target.clone());
         let (seen_open, error_after_open) = (opened.clone(), opened);
@@ -71,18 +79,18 @@ impl Passthrough {
             }
         };
         Handlers {
-            open: Box::new(move || {
+            open: (move || {
                 seen_open.set(true);
                 on_open.fire("open");
             }),
             message,
-            error: Box::new(move || {
+            error: (move || {
                 if let Some(o) = this_error.upgrade().and_then(|t| t.observer.clone()) {
                     o.socket_error(Failure::of_real_socket(error_after_open.get()).to_string());
                 }
                 on_error.fire("error");
             }),
-            close: Box::new(move |e| {
+            close: (move |e: web_sys::CloseEvent| {
                 let this = this_close.upgrade();
                 if let Some(o) = this.as_ref().and_then(|t| t.observer.as_ref()) {
                     o.closed();

@@ -79,6 +79,7 @@ pub(crate) fn set_base_url(base: Option<String>) {
 
 /// The route that handles a socket with the normalised URL `href`: the
 /// newest whose pattern matches.
+#[inline(never)]
 pub(crate) fn choose(href: &str) -> Option<Rc<Route>> {
     let routes = with(|r| r.routes.clone());
     let base = if routes.iter().any(|r| r.pattern.is_glob()) {

@@ -158,6 +158,7 @@ pub(crate) struct Setup {
 }
 
 impl Routed {
+    #[inline(never)]
     pub(crate) fn new(setup: Setup) -> Rc<Self> {
         let origin = JsValue::from(
             web_sys::Url::new(&setup.url)
@@ -225,6 +226,8 @@ impl Routed {
 
     /// Carries out pending effects in order. Re-entrant calls (user code
     /// calling back into wsroute) drain the same queue, so order is kept.
+    // One copy: every input ends here, and inlined it would be repeated.
+    #[inline(never)]
     fn pump(self: &Rc<Self>) {
         loop {
             let effect = match self.core.try_borrow_mut() {
@@ -246,17 +249,7 @@ impl Routed {
             Effect::DispatchMessage {
                 message,
                 binary_type,
-            } => {
-                if let Some(o) = &self.observer {
-                    o.frame_received(message.clone());
-                }
-                let data = if !message.is_text() && binary_type == BinaryType::Blob {
-                    native::blob_of(message.shared())
-                } else {
-                    message.into_js()
-                };
-                self.target.fire_message(&data, &self.origin);
-            }
+            } => self.dispatch_message(message, binary_type),
             Effect::DispatchError(why) => {
                 if let Some(o) = &self.observer {
                     o.socket_error(why.to_string());
@@ -280,31 +273,43 @@ impl Routed {
                 self.arrivals(side).message(&message);
             }
             Effect::Ended(side) => self.arrivals(side).end(),
-            Effect::CallOnMessage {
-                handler, message, ..
-            } => handler(message),
+            Effect::CallOnMessage { handler, message } => handler(message),
             Effect::CallOnClose {
                 handler,
                 code,
                 reason,
-                ..
             } => handler(code, reason),
             Effect::OpenServer => self.open_server(),
-            Effect::SendToServer(m) => {
-                if let Some(real) = &*self.server.borrow() {
-                    if let Err(e) = real.send(&m) {
-                        glue::report(&format!("wsroute: sending to {} failed:", self.url()), &e);
-                    }
-                }
-            }
+            Effect::SendToServer(m) => self.on_server("sending to", |real| real.send(&m)),
             Effect::CloseServer { code, reason } => {
-                if let Some(real) = &*self.server.borrow() {
-                    if let Err(e) = real.close(code, reason.as_deref()) {
-                        glue::report(&format!("wsroute: closing {} failed:", self.url()), &e);
-                    }
-                }
+                self.on_server("closing", |real| real.close(code, reason.as_deref()))
             }
             Effect::Finished => self.release(),
+        }
+    }
+
+    /// Fires `message` at the page, binary data as `binary_type` says;
+    /// observers hear it first.
+    fn dispatch_message(&self, message: Data, binary_type: BinaryType) {
+        if let Some(o) = &self.observer {
+            o.frame_received(message.clone());
+        }
+        let data = if !message.is_text() && binary_type == BinaryType::Blob {
+            native::blob_of(message.shared())
+        } else {
+            message.into_js()
+        };
+        self.target.fire_message(&data, &self.origin);
+    }
+
+    /// Does `what` to the real socket, reporting a failure on the console.
+    fn on_server(&self, what: &str, f: impl FnOnce(&RealSocket) -> Result<(), JsValue>) {
+        let failed = match &*self.server.borrow() {
+            Some(real) => f(real).err(),
+            None => None,
+        };
+        if let Some(e) = failed {
+            glue::report(&format!("wsroute: {what} {} failed:", self.url()), &e);
         }
     }
 

@@ -55,7 +55,7 @@ impl RealSocket {
         let listeners = Listeners::attach(
             &socket,
             Handlers {
-                open: Box::new(move || {
+                open: (move || {
                     on_open(ServerEvent::Opened {
                         protocol: opened.protocol(),
                         extensions: opened.extensions(),
@@ -72,8 +72,8 @@ impl RealSocket {
                     };
                     on_message(ServerEvent::Message(m));
                 })),
-                error: Box::new(move || on_error(ServerEvent::Error)),
-                close: Box::new(move |e| {
+                error: (move || on_error(ServerEvent::Error)),
+                close: (move |e: web_sys::CloseEvent| {
                     on_close(ServerEvent::Closed {
                         code: e.code(),
                         reason: e.reason(),

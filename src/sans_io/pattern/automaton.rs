@@ -206,34 +206,7 @@ fn parse_alternatives(
                 }
                 i += 2;
             }
-            '*' => {
-                // Like Playwright, look at the raw characters around the run of stars.
-                let before = i.checked_sub(1).and_then(|b| chars.get(b)).copied();
-                let mut end = i;
-                while end < hi && chars.get(end) == Some(&'*') {
-                    end += 1;
-                }
-                let stars = end - i;
-                let after = if end < hi {
-                    chars.get(end).copied()
-                } else {
-                    None
-                };
-                i = end;
-                if stars < 2 {
-                    seq.push(Token::Star);
-                } else if after == Some('/') {
-                    i += 1;
-                    if before == Some('/') {
-                        seq.push(Token::DeepDir);
-                    } else {
-                        seq.push(Token::DoubleStar);
-                        seq.push(Token::Literal('/'));
-                    }
-                } else {
-                    seq.push(Token::DoubleStar);
-                }
-            }
+            '*' => i = parse_stars(chars, i, hi, &mut seq),
             '{' => match roles.get(i) {
                 Some(&Role::Open(close)) => {
                     let alts = parse_alternatives(chars, roles, i + 1, close, true);
@@ -257,6 +230,37 @@ fn parse_alternatives(
     }
     alternatives.push(seq);
     alternatives
+}
+
+/// Parses the run of `*` that starts at `chars[i]` (before `hi`) onto `seq`;
+/// returns the index after it. Like Playwright, it looks at the raw
+/// characters around the run: `**/` right after a `/` is a whole-segments
+/// wildcard.
+fn parse_stars(chars: &[char], i: usize, hi: usize, seq: &mut Vec<Token>) -> usize {
+    let before = i.checked_sub(1).and_then(|b| chars.get(b)).copied();
+    let mut end = i;
+    while end < hi && chars.get(end) == Some(&'*') {
+        end += 1;
+    }
+    let after = if end < hi {
+        chars.get(end).copied()
+    } else {
+        None
+    };
+    if end - i < 2 {
+        seq.push(Token::Star);
+    } else if after == Some('/') {
+        end += 1;
+        if before == Some('/') {
+            seq.push(Token::DeepDir);
+        } else {
+            seq.push(Token::DoubleStar);
+            seq.push(Token::Literal('/'));
+        }
+    } else {
+        seq.push(Token::DoubleStar);
+    }
+    end
 }
 
 /// Compiles `tokens` so that after them the automaton continues at `next`; returns the

@@ -186,42 +186,58 @@ pub(super) fn resolve(pattern: &str, base: Option<&str>, parser: &impl UrlParser
         .unwrap_or(pattern)
 }
 
-/// One attempt at resolving `pattern`; `None` when the URL parser refuses it.
-fn resolve_with(
-    pattern: &str,
-    base: Option<&str>,
-    parser: &impl UrlParser,
-    mode: Mode,
-) -> Option<String> {
-    let pieces: Vec<&str> = pattern.split('/').collect();
-    let first = pieces.first().copied().unwrap_or_default();
-    let scheme_piece = is_scheme_piece(first).then_some(first);
-    let scheme_is_glob = scheme_piece.is_some_and(|s| has_meta(s) || has_byte(s, b'?'));
-    // `scheme://host...` or `//host...`: the host (and port) is the third piece.
-    let has_authority = pieces.len() > 2
-        && pieces.get(1).is_some_and(|p| p.is_empty())
-        && (first.is_empty() || scheme_piece.is_some());
-    let scheme = match scheme_piece {
-        Some(s) => s.strip_suffix(':'),
-        None => base.and_then(|b| b.split_once(':')).map(|(s, _)| s),
-    };
+/// What the first pieces of a glob (split at `/`) say about its shape.
+struct Shape<'a> {
+    /// The first piece, when it is a scheme (`ws:`, `http*:`).
+    scheme_piece: Option<&'a str>,
+    scheme_is_glob: bool,
+    /// `scheme://host...` or `//host...`: the host (and port) is the third piece.
+    has_authority: bool,
+    /// The scheme the URL will have, as far as it is known.
+    scheme: Option<&'a str>,
+}
 
-    let mut placeholders = Placeholders::new(pattern, base);
+impl<'a> Shape<'a> {
+    fn of(pieces: &[&'a str], base: Option<&'a str>) -> Self {
+        let first = pieces.first().copied().unwrap_or_default();
+        let scheme_piece = is_scheme_piece(first).then_some(first);
+        Shape {
+            scheme_piece,
+            scheme_is_glob: scheme_piece.is_some_and(|s| has_meta(s) || has_byte(s, b'?')),
+            has_authority: pieces.len() > 2
+                && pieces.get(1).is_some_and(|p| p.is_empty())
+                && (first.is_empty() || scheme_piece.is_some()),
+            scheme: match scheme_piece {
+                Some(s) => s.strip_suffix(':'),
+                None => base.and_then(|b| b.split_once(':')).map(|(s, _)| s),
+            },
+        }
+    }
+}
+
+/// The glob as the URL parser may see it: each piece with glob syntax (all of
+/// them in [`Mode::Playwright`]) hidden behind a placeholder.
+fn hide_pieces(
+    pieces: &[&str],
+    shape: &Shape,
+    mode: Mode,
+    placeholders: &mut Placeholders,
+) -> String {
     let mut relative = Vec::with_capacity(pieces.len());
     for (index, &piece) in pieces.iter().enumerate() {
         if piece.is_empty() || piece == "." || piece == ".." {
             relative.push(piece.to_string());
             continue;
         }
-        if index == 0 && scheme_piece.is_some() {
+        if index == 0 && shape.scheme_piece.is_some() {
             // A scheme with glob syntax is parsed as `http:`, a special scheme, so that the
             // host after it is parsed as a host.
-            relative.push(if scheme_is_glob { "http:" } else { piece }.to_string());
+            relative.push(if shape.scheme_is_glob { "http:" } else { piece }.to_string());
             continue;
         }
-        let is_host = has_authority && index == 2;
-        let piece = if is_host && has_meta(piece) && !scheme_is_glob {
-            normalise_port(piece, scheme)
+        let is_host = shape.has_authority && index == 2;
+        let piece = if is_host && has_meta(piece) && !shape.scheme_is_glob {
+            normalise_port(piece, shape.scheme)
         } else {
             piece.to_string()
         };
@@ -232,7 +248,7 @@ fn resolve_with(
             // A ':' in a first piece would be read as a scheme.
             || (index == 0 && has_byte(&piece, b':'))
             // The default port depends on the real scheme, which the parser does not see.
-            || (is_host && scheme_is_glob);
+            || (is_host && shape.scheme_is_glob);
         if !hide {
             relative.push(piece);
             continue;
@@ -253,15 +269,28 @@ fn resolve_with(
         }
         joined.push_str(piece);
     }
-    let relative = joined;
+    joined
+}
+
+/// One attempt at resolving `pattern`; `None` when the URL parser refuses it.
+fn resolve_with(
+    pattern: &str,
+    base: Option<&str>,
+    parser: &impl UrlParser,
+    mode: Mode,
+) -> Option<String> {
+    let pieces: Vec<&str> = pattern.split('/').collect();
+    let shape = Shape::of(&pieces, base);
+    let mut placeholders = Placeholders::new(pattern, base);
+    let relative = hide_pieces(&pieces, &shape, mode, &mut placeholders);
     let parsed = parser
         .parse(&relative, base)
         .or_else(|| base.and_then(|_| parser.parse(&relative, None)))?;
     let restored = placeholders.restore(&parsed);
 
     let (scheme, rest) = restored.split_once(':')?;
-    let scheme = match scheme_piece {
-        Some(s) if scheme_is_glob => ws_scheme_glob(s.strip_suffix(':').unwrap_or(s)),
+    let scheme = match shape.scheme_piece {
+        Some(s) if shape.scheme_is_glob => ws_scheme_glob(s.strip_suffix(':').unwrap_or(s)),
         _ => ws_scheme(scheme),
     };
     Some(format!("{scheme}:{rest}"))

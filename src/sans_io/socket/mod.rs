@@ -139,6 +139,7 @@ fn at(side: Side) -> usize {
 
 impl<C: Carrier> Socket<C> {
     /// A new routed socket, CONNECTING, whose `handler` will run in the first task.
+    #[inline(never)]
     pub(crate) fn new(requested_protocols: Vec<String>, handler: C::Handler) -> Self {
         let mut s = Socket {
             page: PageState::default(),

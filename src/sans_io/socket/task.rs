@@ -43,14 +43,7 @@ impl<C: Carrier> Socket<C> {
             Task::Open {
                 protocol,
                 extensions,
-            } => {
-                if self.page.ready_state == ReadyState::Connecting {
-                    self.page.ready_state = ReadyState::Open;
-                    self.page.protocol = protocol;
-                    self.page.extensions = extensions;
-                    self.emit(Effect::DispatchOpen);
-                }
-            }
+            } => self.opened(protocol, extensions),
             Task::ToPage(message) => {
                 if self.page.ready_state == ReadyState::Open {
                     let binary_type = self.page.binary_type;
@@ -60,56 +53,69 @@ impl<C: Carrier> Socket<C> {
                     });
                 }
             }
-            Task::FromPage(p) => {
-                self.page.buffered_amount = self.page.buffered_amount.saturating_sub(p.byte_len());
-                match self.on_message(Side::Page) {
-                    Some(handler) => self.emit(Effect::CallOnMessage {
-                        handler,
-                        message: p,
-                    }),
-                    None => self.send_to_server(p),
-                }
-            }
-            Task::PageClosed { code, reason } => {
-                if let Some(handler) = self.on_close(Side::Page) {
-                    // The route decides; the page stays CLOSING until it closes it.
-                    self.emit(Effect::CallOnClose {
-                        handler,
-                        code,
-                        reason,
-                    });
-                } else if matches!(self.server, Server::Connecting | Server::Open) {
-                    // Completes when the real socket reports its close.
-                    self.close_server(code, reason);
-                } else {
-                    self.queue_close(code.unwrap_or(NO_STATUS), reason.unwrap_or_default(), true);
-                }
-            }
+            Task::FromPage(p) => self.route_has(p),
+            Task::PageClosed { code, reason } => self.route_heard_close(code, reason),
             Task::Close {
                 code,
                 reason,
                 was_clean,
-            } => {
-                self.page.ready_state = ReadyState::Closed;
-                self.emit(Effect::Ended(Side::Page));
-                self.emit(Effect::DispatchClose {
-                    code,
-                    reason,
-                    was_clean,
-                });
-                self.check_finished();
-            }
-            Task::Fail(why) => {
-                self.page.ready_state = ReadyState::Closed;
-                self.emit(Effect::Ended(Side::Page));
-                self.emit(Effect::DispatchError(why));
-                self.emit(Effect::DispatchClose {
-                    code: ABNORMAL,
-                    reason: String::new(),
-                    was_clean: false,
-                });
-                self.check_finished();
-            }
+            } => self.closed(None, code, reason, was_clean),
+            Task::Fail(why) => self.closed(Some(why), ABNORMAL, String::new(), false),
         }
+    }
+
+    /// The page's socket opens (unless it closed first).
+    fn opened(&mut self, protocol: String, extensions: String) {
+        if self.page.ready_state == ReadyState::Connecting {
+            self.page.ready_state = ReadyState::Open;
+            self.page.protocol = protocol;
+            self.page.extensions = extensions;
+            self.emit(Effect::DispatchOpen);
+        }
+    }
+
+    /// A message the page sent has reached the route: it leaves
+    /// `bufferedAmount`, and goes to the page-side `onMessage` or the server.
+    fn route_has(&mut self, p: C::Payload) {
+        self.page.buffered_amount = self.page.buffered_amount.saturating_sub(p.byte_len());
+        match self.on_message(Side::Page) {
+            Some(handler) => self.emit(Effect::CallOnMessage {
+                handler,
+                message: p,
+            }),
+            None => self.send_to_server(p),
+        }
+    }
+
+    /// The page's close has reached the route.
+    fn route_heard_close(&mut self, code: Option<u16>, reason: Option<String>) {
+        if let Some(handler) = self.on_close(Side::Page) {
+            // The route decides; the page stays CLOSING until it closes it.
+            self.emit(Effect::CallOnClose {
+                handler,
+                code,
+                reason,
+            });
+        } else if matches!(self.server, Server::Connecting | Server::Open) {
+            // Completes when the real socket reports its close.
+            self.close_server(code, reason);
+        } else {
+            self.queue_close(code.unwrap_or(NO_STATUS), reason.unwrap_or_default(), true);
+        }
+    }
+
+    /// The page's socket closes; after a `failure`, `error` comes first.
+    fn closed(&mut self, failure: Option<Failure>, code: u16, reason: String, was_clean: bool) {
+        self.page.ready_state = ReadyState::Closed;
+        self.emit(Effect::Ended(Side::Page));
+        if let Some(why) = failure {
+            self.emit(Effect::DispatchError(why));
+        }
+        self.emit(Effect::DispatchClose {
+            code,
+            reason,
+            was_clean,
+        });
+        self.check_finished();
     }
 }

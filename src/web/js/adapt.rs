@@ -11,17 +11,13 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::observer::JsObserver;
-use super::route::JsRoute;
 use crate::sans_io::socket::Side;
 use crate::web::data::Data;
 use crate::web::glue;
 use crate::web::matcher::{Matcher, Pattern};
-use crate::web::observe::Observer;
-use crate::web::observe::hub::{Callback, Event, Kind};
-use crate::web::observe::observer::SocketEvent;
-use crate::web::observe::sockets::NewSocket;
-use crate::web::observe::wait::{DEFAULT_TIMEOUT, Ending, Predicate, Verdict, Wait, WaitError};
+use crate::web::observe::event::{Event, Kind, WaitError};
+use crate::web::observe::hub::Callback;
+use crate::web::observe::wait::{self, DEFAULT_TIMEOUT, Ending, Predicate, Settle, Verdict};
 use crate::web::route::WebSocketRoute;
 use crate::web::routed::{OnClose, OnMessage, RouteHandler};
 
@@ -74,12 +70,13 @@ pub(crate) fn pattern(url: &JsValue) -> Result<Pattern, JsValue> {
     }))
 }
 
-/// A JavaScript route handler: called with the page-side `WebSocketRoute`;
-/// a returned thenable keeps the socket connecting until it settles.
-pub(crate) fn route_handler(f: Function) -> RouteHandler {
+/// A JavaScript route handler: called with the page-side route as `wrap`
+/// makes it for JavaScript; a returned thenable keeps the socket connecting
+/// until it settles.
+pub(crate) fn route_handler(f: Function, wrap: fn(WebSocketRoute) -> JsValue) -> RouteHandler {
     RouteHandler::new(move |socket| {
-        let route = JsRoute::from(WebSocketRoute::new(socket, Side::Page));
-        let ret = f.call1(&JsValue::UNDEFINED, &route.into())?;
+        let route = wrap(WebSocketRoute::new(socket, Side::Page));
+        let ret = f.call1(&JsValue::UNDEFINED, &route)?;
         if !is_thenable(&ret) {
             return Ok(None);
         }
@@ -108,36 +105,9 @@ pub(crate) fn on_close(f: Function, url: String) -> OnClose {
     })
 }
 
-/// How events of one source look to JavaScript.
+/// How an event looks to JavaScript listeners and waits.
 pub(crate) trait ToJs {
     fn to_js(&self) -> JsValue;
-}
-
-/// The object JavaScript listeners see for `o` (always the same one).
-pub(crate) fn observer_handle(o: &Observer) -> JsValue {
-    o.js_handle(|o| JsObserver::from(o).into())
-}
-
-fn frame(m: &Data) -> JsValue {
-    let frame = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&frame, &JsValue::from_str("payload"), &m.to_js());
-    frame.into()
-}
-
-impl ToJs for SocketEvent {
-    fn to_js(&self) -> JsValue {
-        match self {
-            SocketEvent::FrameSent(m) | SocketEvent::FrameReceived(m) => frame(m),
-            SocketEvent::Close(o) => observer_handle(o),
-            SocketEvent::SocketError(e) => JsValue::from_str(e),
-        }
-    }
-}
-
-impl ToJs for NewSocket {
-    fn to_js(&self) -> JsValue {
-        observer_handle(&self.0)
-    }
 }
 
 /// A JavaScript listener of `kind` events.
@@ -170,11 +140,14 @@ fn predicate<E: Event + ToJs>(f: Function) -> Predicate<E> {
 /// The name of an event among `allowed`, or a `TypeError` listing them.
 pub(crate) fn kind(event: &str, allowed: &[Kind]) -> Result<Kind, JsValue> {
     Kind::parse(event, allowed).ok_or_else(|| {
-        let names: Vec<&str> = allowed.iter().map(|k| k.name()).collect();
-        type_error(&format!(
-            "unknown event \"{event}\"; expected one of: {}",
-            names.join(", ")
-        ))
+        let mut message = format!("unknown event \"{event}\"; expected one of: ");
+        for (i, k) in allowed.iter().enumerate() {
+            if i > 0 {
+                message.push_str(", ");
+            }
+            message.push_str(k.name());
+        }
+        type_error(&message)
     })
 }
 
@@ -221,18 +194,25 @@ fn wait_error(e: &WaitError) -> JsValue {
 }
 
 /// `waitForEvent` on `hub`: a promise of the first `kind` event the options'
-/// predicate accepts.
+/// predicate accepts. Its timeout runs from now.
 pub(crate) fn wait_for<E: Event + ToJs>(
     hub: &Rc<crate::web::observe::hub::Hub<E>>,
     kind: Kind,
     options: &JsValue,
 ) -> Result<Promise, JsValue> {
     let (f, timeout) = wait_options(options)?;
-    let wait = Wait::new(hub, kind, f.map(predicate), |e: E| Some(e.to_js())).timeout(timeout);
-    Ok(wasm_bindgen_futures::future_to_promise(async move {
-        wait.outcome().await.map_err(|e| match e {
-            Ending::Wait(e) => wait_error(&e),
-            Ending::Threw(thrown) => thrown,
-        })
-    }))
+    let predicate = f.map(predicate);
+    let mut settle = None;
+    let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+    if let Some((resolve, reject)) = settle {
+        let settle: Settle<E> = Box::new(move |outcome| {
+            let _ = match outcome {
+                Ok(e) => resolve.call1(&JsValue::UNDEFINED, &e.to_js()),
+                Err(Ending::Wait(e)) => reject.call1(&JsValue::UNDEFINED, &wait_error(&e)),
+                Err(Ending::Threw(thrown)) => reject.call1(&JsValue::UNDEFINED, &thrown),
+            };
+        });
+        wait::register(hub, kind, predicate, settle).start_timer(timeout);
+    }
+    Ok(promise)
 }

@@ -13,8 +13,9 @@ pub(crate) mod route;
 use wasm_bindgen::prelude::*;
 
 use super::install::{self, Failed};
-use super::observe::hub::Kind;
-use super::observe::sockets::{self, NewSocket};
+use super::observe::event::Kind;
+use super::observe::observer::SocketEvent;
+use super::observe::sockets;
 use super::{registry, stats};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -79,7 +80,11 @@ pub fn route_web_socket(
     let f = adapt::function(handler, "routeWebSocket: handler")?;
     let pattern = adapt::pattern(&url)?;
     let from = Some(f.clone().into());
-    registry::add_route(pattern, adapt::route_handler(f), from);
+    registry::add_route(
+        pattern,
+        adapt::route_handler(f, |r| route::JsRoute::from(r).into()),
+        from,
+    );
     Ok(())
 }
 
@@ -120,7 +125,7 @@ pub fn js_on(event: &str, listener: JsValue) -> Result<(), JsValue> {
     let kind = adapt::kind(event, &[Kind::WebSocket])?;
     let f = adapt::function(listener, "listener")?;
     let from = Some(f.clone().into());
-    sockets::sockets().add(kind, adapt::listener::<NewSocket>(f, kind), from);
+    sockets::sockets().add(kind, adapt::listener::<SocketEvent>(f, kind), from);
     Ok(())
 }
 

@@ -3,9 +3,33 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::adapt;
+use super::adapt::{self, ToJs};
+use crate::web::data::Data;
 use crate::web::observe::Observer;
 use crate::web::observe::observer::{SOCKET_EVENTS, SocketEvent};
+
+/// The object JavaScript listeners see for `o` (always the same one).
+pub(crate) fn handle(o: &Observer) -> JsValue {
+    o.js_handle(|o| JsObserver::from(o).into())
+}
+
+fn frame(m: &Data) -> JsValue {
+    let frame = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&frame, &JsValue::from_str("payload"), &m.to_js());
+    frame.into()
+}
+
+impl ToJs for SocketEvent {
+    fn to_js(&self) -> JsValue {
+        match self {
+            SocketEvent::FrameSent(m) | SocketEvent::FrameReceived(m) => frame(m),
+            SocketEvent::New(o) | SocketEvent::Close(o) => handle(o),
+            SocketEvent::SocketError(e) => JsValue::from_str(e),
+            // Route events reach Rust waits only.
+            SocketEvent::RouteMessage(_) | SocketEvent::RouteEnded => JsValue::UNDEFINED,
+        }
+    }
+}
 
 /// An observed socket, for JavaScript.
 #[wasm_bindgen(js_name = WebSocketObserver)]
@@ -39,7 +63,7 @@ impl JsObserver {
         self.0
             .hub()
             .add(kind, adapt::listener::<SocketEvent>(f, kind), from);
-        Ok(adapt::observer_handle(&self.0))
+        Ok(handle(&self.0))
     }
 
     /// Removes a listener added with `on`.
@@ -47,7 +71,7 @@ impl JsObserver {
     pub fn off(&self, event: &str, listener: JsValue) -> Result<JsValue, JsValue> {
         let kind = adapt::kind(event, &SOCKET_EVENTS)?;
         self.0.hub().remove_made_from(kind, &listener);
-        Ok(adapt::observer_handle(&self.0))
+        Ok(handle(&self.0))
     }
 
     /// Resolves with the next event of that name the predicate accepts.

@@ -96,11 +96,10 @@ impl JsRoute {
     pub fn on_message(
         &self,
         #[wasm_bindgen(unchecked_param_type = "(message: string | ArrayBuffer) => unknown")]
-        handler: JsValue,
-    ) -> Result<(), JsValue> {
-        let f = adapt::function(handler, "WebSocketRoute.onMessage: handler")?;
-        self.0.on_message_data(adapt::on_message(f, self.0.url()));
-        Ok(())
+        handler: js_sys::Function,
+    ) {
+        self.0
+            .on_message_data(adapt::on_message(handler, self.0.url()));
     }
 
     /// Handles this side's close (code and reason, `undefined` when none was
@@ -111,11 +110,9 @@ impl JsRoute {
         #[wasm_bindgen(
             unchecked_param_type = "(code: number | undefined, reason: string | undefined) => unknown"
         )]
-        handler: JsValue,
-    ) -> Result<(), JsValue> {
-        let f = adapt::function(handler, "WebSocketRoute.onClose: handler")?;
-        self.0.on_close_with(adapt::on_close(f, self.0.url()));
-        Ok(())
+        handler: js_sys::Function,
+    ) {
+        self.0.on_close_with(adapt::on_close(handler, self.0.url()));
     }
 
     /// Connects to the real server with the page's URL and protocols and returns

@@ -3,65 +3,20 @@
 //! a route) is built on.
 
 use std::cell::{Cell, RefCell};
-use std::fmt;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 use wasm_bindgen::JsValue;
 
-use super::wait::{WaitError, Waiter};
+use super::event::{Event, Kind};
 use crate::web::glue;
-
-/// What can be observed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kind {
-    WebSocket,
-    FrameSent,
-    FrameReceived,
-    Close,
-    SocketError,
-    /// A message arriving on one side of a route (Rust waits only).
-    RouteMessage,
-}
-
-impl Kind {
-    /// The kinds a JavaScript listener may name, and their names.
-    const NAMED: [(Kind, &'static str); 5] = [
-        (Kind::WebSocket, "websocket"),
-        (Kind::FrameSent, "framesent"),
-        (Kind::FrameReceived, "framereceived"),
-        (Kind::Close, "close"),
-        (Kind::SocketError, "socketerror"),
-    ];
-
-    /// The kind of an event name, among `allowed`.
-    pub(crate) fn parse(name: &str, allowed: &[Kind]) -> Option<Kind> {
-        Kind::NAMED
-            .iter()
-            .find(|(k, n)| *n == name && allowed.contains(k))
-            .map(|(k, _)| *k)
-    }
-
-    /// The event's name, as in messages.
-    pub(crate) fn name(self) -> &'static str {
-        Kind::NAMED
-            .iter()
-            .find(|(k, _)| *k == self)
-            .map(|(_, n)| *n)
-            .unwrap_or("message")
-    }
-}
-
-/// An event a hub delivers.
-pub(crate) trait Event: Clone + 'static {
-    /// Which listeners and waiters hear it.
-    fn kind(&self) -> Kind;
-    /// How it ends a wait for an event of another kind, if it does (the
-    /// socket closed or failed first).
-    fn ends_waits(&self) -> Option<WaitError>;
-}
 
 /// A listener: called with each event of its kind, in registration order.
 pub(crate) type Callback<E> = Rc<RefCell<dyn FnMut(&E)>>;
+
+/// A pending wait, offered every event until it settles.
+pub(crate) trait Awaiting<E> {
+    fn offer(self: Rc<Self>, event: &E);
+}
 
 struct Entry<E> {
     id: u64,
@@ -74,7 +29,7 @@ struct Entry<E> {
 /// Listeners and waiters for one source of events.
 pub(crate) struct Hub<E> {
     entries: RefCell<Vec<Entry<E>>>,
-    waiters: RefCell<Vec<Rc<Waiter<E>>>>,
+    waiters: RefCell<Vec<Rc<dyn Awaiting<E>>>>,
     next_id: Cell<u64>,
 }
 
@@ -121,40 +76,37 @@ impl<E: Event> Hub<E> {
         id
     }
 
-    /// Removes the listener `id`.
-    pub(crate) fn remove(&self, id: u64) {
-        let removed: Vec<Entry<E>> = {
+    /// Removes the first listener `which` picks. The listener is dropped
+    /// after the borrow: what it holds may call back in when dropped.
+    fn remove_where(&self, which: impl Fn(&Entry<E>) -> bool) {
+        let removed = {
             let mut entries = self.entries.borrow_mut();
-            let (gone, kept) = entries.drain(..).partition(|e| e.id == id);
-            *entries = kept;
-            gone
+            entries.iter().position(which).map(|i| entries.remove(i))
         };
         drop(removed);
     }
 
-    /// Removes the first listener for `kind` made from the JavaScript `f`.
-    pub(crate) fn remove_made_from(&self, kind: Kind, f: &JsValue) {
-        let id = self
-            .entries
-            .borrow()
-            .iter()
-            .find(|e| e.kind == kind && e.from.as_ref() == Some(f))
-            .map(|e| e.id);
-        if let Some(id) = id {
-            self.remove(id);
-        }
+    /// Removes the listener `id`.
+    pub(crate) fn remove(&self, id: u64) {
+        self.remove_where(|e| e.id == id);
     }
 
-    pub(super) fn add_waiter(&self, w: Rc<Waiter<E>>) {
+    /// Removes the first listener for `kind` made from the JavaScript `f`.
+    pub(crate) fn remove_made_from(&self, kind: Kind, f: &JsValue) {
+        self.remove_where(|e| e.kind == kind && e.from.as_ref() == Some(f));
+    }
+
+    pub(super) fn add_waiter(&self, w: Rc<dyn Awaiting<E>>) {
         self.waiters.borrow_mut().push(w);
     }
 
-    pub(super) fn remove_waiter(&self, w: &Rc<Waiter<E>>) {
-        let removed: Vec<Rc<Waiter<E>>> = {
+    pub(super) fn remove_waiter(&self, w: &Rc<dyn Awaiting<E>>) {
+        let removed = {
             let mut waiters = self.waiters.borrow_mut();
-            let (gone, kept) = waiters.drain(..).partition(|x| Rc::ptr_eq(x, w));
-            *waiters = kept;
-            gone
+            waiters
+                .iter()
+                .position(|x| Rc::ptr_eq(x, w))
+                .map(|i| waiters.remove(i))
         };
         drop(removed);
     }
@@ -182,56 +134,9 @@ impl<E: Event> Hub<E> {
                 ),
             }
         }
-        let waiters: Vec<Rc<Waiter<E>>> = self.waiters.borrow().clone();
+        let waiters: Vec<Rc<dyn Awaiting<E>>> = self.waiters.borrow().clone();
         for w in waiters {
             w.offer(event);
         }
-    }
-}
-
-/// A registered listener; dropping it unregisters the listener.
-///
-/// Returned by [`on_websocket`](crate::on_websocket) and the `on_*` methods of
-/// [`Observer`](crate::Observer).
-#[must_use = "dropping a Listener unregisters it; call .forget() to keep it"]
-pub struct Listener {
-    remove: Option<Box<dyn FnOnce()>>,
-}
-
-impl Listener {
-    pub(crate) fn new<E: Event>(hub: &Rc<Hub<E>>, id: u64) -> Listener {
-        let hub: Weak<Hub<E>> = Rc::downgrade(hub);
-        Listener {
-            remove: Some(Box::new(move || {
-                if let Some(hub) = hub.upgrade() {
-                    hub.remove(id);
-                }
-            })),
-        }
-    }
-
-    /// Keeps the listener registered for as long as its source lives.
-    ///
-    /// ```no_run
-    /// wsroute::on_websocket(|ws| web_sys::console::log_1(&ws.url().into())).forget();
-    /// ```
-    pub fn forget(mut self) {
-        self.remove = None;
-    }
-}
-
-impl Drop for Listener {
-    fn drop(&mut self) {
-        if let Some(remove) = self.remove.take() {
-            remove();
-        }
-    }
-}
-
-impl fmt::Debug for Listener {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Listener")
-            .field("registered", &self.remove.is_some())
-            .finish()
     }
 }

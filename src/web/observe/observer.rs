@@ -4,37 +4,48 @@
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
-use super::hub::{Event, Hub, Kind, Listener};
-use super::wait::{Predicate, Verdict, Wait, WaitError};
+use super::event::WaitError;
+use super::event::{Event, Kind};
+use super::hub::Hub;
+use super::wait::{Predicate, Verdict, Wait};
 use crate::sans_io::message::Message;
 use crate::sans_io::ordered::Ordered;
 use crate::web::data::Data;
 use crate::web::stats::{Held, Live};
 
-/// An event of one socket.
+/// What observers and waits hear: of the page's sockets, and of one side of
+/// a route. One type for every hub, so their code exists once.
 #[derive(Clone)]
 pub(crate) enum SocketEvent {
+    /// A socket was created (`on('websocket')`).
+    New(Observer),
     FrameSent(Data),
     FrameReceived(Data),
     Close(Observer),
     SocketError(String),
+    /// A message arrived on one side of a route.
+    RouteMessage(Data),
+    /// That side of a route has closed.
+    RouteEnded,
 }
 
 impl Event for SocketEvent {
     fn kind(&self) -> Kind {
         match self {
+            SocketEvent::New(_) => Kind::WebSocket,
             SocketEvent::FrameSent(_) => Kind::FrameSent,
             SocketEvent::FrameReceived(_) => Kind::FrameReceived,
-            SocketEvent::Close(_) => Kind::Close,
+            SocketEvent::Close(_) | SocketEvent::RouteEnded => Kind::Close,
             SocketEvent::SocketError(_) => Kind::SocketError,
+            SocketEvent::RouteMessage(_) => Kind::RouteMessage,
         }
     }
 
     fn ends_waits(&self) -> Option<WaitError> {
         match self {
-            SocketEvent::Close(_) => Some(WaitError::Closed),
+            SocketEvent::Close(_) | SocketEvent::RouteEnded => Some(WaitError::Closed),
             SocketEvent::SocketError(e) => Some(WaitError::SocketError(e.clone())),
             _ => None,
         }
@@ -373,6 +384,51 @@ impl fmt::Debug for Observer {
         f.debug_struct("Observer")
             .field("url", &self.inner.url)
             .field("closed", &self.is_closed())
+            .finish()
+    }
+}
+
+/// A registered listener; dropping it unregisters the listener.
+///
+/// Returned by [`on_websocket`](crate::on_websocket) and the `on_*` methods of
+/// [`Observer`](crate::Observer).
+#[must_use = "dropping a Listener unregisters it; call .forget() to keep it"]
+pub struct Listener {
+    /// The hub and the listener's id there; `None` once forgotten.
+    hub: Option<(Weak<Hub<SocketEvent>>, u64)>,
+}
+
+impl Listener {
+    pub(crate) fn new(hub: &Rc<Hub<SocketEvent>>, id: u64) -> Listener {
+        Listener {
+            hub: Some((Rc::downgrade(hub), id)),
+        }
+    }
+
+    /// Keeps the listener registered for as long as its source lives.
+    ///
+    /// ```no_run
+    /// wsroute::on_websocket(|ws| web_sys::console::log_1(&ws.url().into())).forget();
+    /// ```
+    pub fn forget(mut self) {
+        self.hub = None;
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        if let Some((hub, id)) = self.hub.take() {
+            if let Some(hub) = hub.upgrade() {
+                hub.remove(id);
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Listener {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Listener")
+            .field("registered", &self.hub.is_some())
             .finish()
     }
 }

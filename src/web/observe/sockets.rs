@@ -4,34 +4,22 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::hub::{Event, Hub, Kind, Listener};
-use super::observer::Observer;
-use super::wait::{Predicate, Verdict, Wait, WaitError};
-
-/// A socket was created.
-#[derive(Clone)]
-pub(crate) struct NewSocket(pub(crate) Observer);
-
-impl Event for NewSocket {
-    fn kind(&self) -> Kind {
-        Kind::WebSocket
-    }
-
-    fn ends_waits(&self) -> Option<WaitError> {
-        None
-    }
-}
+use super::event::Kind;
+use super::hub::Hub;
+use super::observer::{Listener, Observer, SocketEvent};
+use super::wait::{Predicate, Verdict, Wait};
 
 thread_local! {
-    static SOCKETS: Rc<Hub<NewSocket>> = Rc::default();
+    static SOCKETS: Rc<Hub<SocketEvent>> = Rc::default();
 }
 
 /// The hub that hears of every new socket.
-pub(crate) fn sockets() -> Rc<Hub<NewSocket>> {
+pub(crate) fn sockets() -> Rc<Hub<SocketEvent>> {
     SOCKETS.with(Rc::clone)
 }
 
 /// An observer for a socket being created, when anyone is watching.
+#[inline(never)]
 pub(crate) fn observe_new_socket(url: &str) -> Option<Observer> {
     SOCKETS
         .with(|h| h.is_watched())
@@ -40,8 +28,9 @@ pub(crate) fn observe_new_socket(url: &str) -> Option<Observer> {
 
 /// Reports a new socket to `on('websocket')` listeners and waiters, before
 /// anything else happens to it.
+#[inline(never)]
 pub(crate) fn announce(observer: &Observer) {
-    sockets().emit(&NewSocket(observer.clone()));
+    sockets().emit(&SocketEvent::New(observer.clone()));
 }
 
 /// Calls `f` for every socket the page creates from now on (mocked, routed
@@ -57,7 +46,11 @@ pub fn on_websocket(mut f: impl FnMut(Observer) + 'static) -> Listener {
     let hub = sockets();
     let id = hub.add(
         Kind::WebSocket,
-        Rc::new(RefCell::new(move |s: &NewSocket| f(s.0.clone()))),
+        Rc::new(RefCell::new(move |s: &SocketEvent| {
+            if let SocketEvent::New(o) = s {
+                f(o.clone())
+            }
+        })),
         None,
     );
     Listener::new(&hub, id)
@@ -75,12 +68,12 @@ pub fn on_websocket(mut f: impl FnMut(Observer) + 'static) -> Listener {
 pub fn wait_for_websocket(
     mut predicate: impl FnMut(&Observer) -> bool + 'static,
 ) -> Wait<Observer> {
-    let p: Predicate<NewSocket> = Box::new(move |s| {
-        if predicate(&s.0) {
-            Verdict::Accept
-        } else {
-            Verdict::Decline
-        }
+    let p: Predicate<SocketEvent> = Box::new(move |s| match s {
+        SocketEvent::New(o) if predicate(o) => Verdict::Accept,
+        _ => Verdict::Decline,
     });
-    Wait::new(&sockets(), Kind::WebSocket, Some(p), |s| Some(s.0))
+    Wait::new(&sockets(), Kind::WebSocket, Some(p), |s| match s {
+        SocketEvent::New(o) => Some(o),
+        _ => None,
+    })
 }

@@ -12,42 +12,9 @@ use std::time::Duration;
 
 use wasm_bindgen::JsValue;
 
-use super::hub::{Event, Hub, Kind};
+use super::event::{Event, Kind, WaitError};
+use super::hub::{Awaiting, Hub};
 use crate::web::timer::Timeout;
-
-/// Why a wait ended without its event.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum WaitError {
-    /// The socket (or, for a route wait, that side of the route) closed
-    /// first: `Socket closed`.
-    Closed,
-    /// The socket failed first: `Socket error`; the text says what failed.
-    SocketError(String),
-    /// Nothing matched within the timeout.
-    Timeout {
-        /// The event waited for.
-        event: &'static str,
-        /// The timeout.
-        after: Duration,
-    },
-}
-
-impl fmt::Display for WaitError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WaitError::Closed => f.write_str("Socket closed"),
-            WaitError::SocketError(_) => f.write_str("Socket error"),
-            WaitError::Timeout { event, after } => write!(
-                f,
-                "Timeout {}ms exceeded while waiting for event \"{event}\"",
-                after.as_millis() as u64
-            ),
-        }
-    }
-}
-
-impl std::error::Error for WaitError {}
 
 /// The default timeout of a wait, as Playwright's.
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_millis(30_000);
@@ -72,7 +39,28 @@ pub(crate) enum Ending {
     Threw(JsValue),
 }
 
-type Settle<E> = Box<dyn FnOnce(Result<E, Ending>)>;
+/// Called once with how a wait ended.
+pub(crate) type Settle<E> = Box<dyn FnOnce(Result<E, Ending>)>;
+
+/// Registers a wait on `hub` for an event of `kind` that `predicate`
+/// accepts; `settle` hears how it ends. Its timer starts with
+/// [`Waiter::start_timer`].
+pub(crate) fn register<E: Event>(
+    hub: &Rc<Hub<E>>,
+    kind: Kind,
+    predicate: Option<Predicate<E>>,
+    settle: Settle<E>,
+) -> Rc<Waiter<E>> {
+    let waiter = Rc::new(Waiter {
+        kind,
+        predicate: predicate.map(RefCell::new),
+        settle: RefCell::new(Some(settle)),
+        timer: RefCell::new(None),
+        hub: Rc::downgrade(hub),
+    });
+    hub.add_waiter(waiter.clone());
+    waiter
+}
 
 /// A pending wait for one event of `kind`, registered with its hub.
 pub(crate) struct Waiter<E> {
@@ -99,16 +87,19 @@ impl<E: Event> Waiter<E> {
             wasm_bindgen_futures::spawn_local(async move { drop(timer) });
         }
         if let Some(hub) = self.hub.upgrade() {
-            hub.remove_waiter(self);
+            let me: Rc<dyn Awaiting<E>> = self.clone();
+            hub.remove_waiter(&me);
         }
         if let Some(result) = result {
             settle(result);
         }
     }
+}
 
+impl<E: Event> Awaiting<E> for Waiter<E> {
     /// Offers an event: the wait settles, declines, or (async predicate)
     /// settles later.
-    pub(super) fn offer(self: &Rc<Self>, event: &E) {
+    fn offer(self: Rc<Self>, event: &E) {
         if self.is_settled() {
             return;
         }
@@ -144,19 +135,13 @@ impl<E: Event> Waiter<E> {
     }
 }
 
-/// What a [`Wait`] needs of its waiter, whatever the events it waits among.
-trait Pending {
-    fn start_timer(self: Rc<Self>, after: Duration);
-    fn abandon(self: Rc<Self>);
-    fn end(self: Rc<Self>, e: WaitError);
-}
-
-impl<E: Event> Pending for Waiter<E> {
-    fn start_timer(self: Rc<Self>, after: Duration) {
+impl<E: Event> Waiter<E> {
+    /// Fails the wait after `after` (zero: never).
+    pub(crate) fn start_timer(self: &Rc<Self>, after: Duration) {
         if after.is_zero() || self.is_settled() {
             return;
         }
-        let weak = Rc::downgrade(&self);
+        let weak = Rc::downgrade(self);
         let event = self.kind.name();
         let timer = Timeout::start(after.as_millis() as f64, move || {
             if let Some(w) = weak.upgrade() {
@@ -165,19 +150,54 @@ impl<E: Event> Pending for Waiter<E> {
         });
         *self.timer.borrow_mut() = timer;
     }
-
-    fn abandon(self: Rc<Self>) {
-        self.finish(None);
-    }
-
-    fn end(self: Rc<Self>, e: WaitError) {
-        self.finish(Some(Err(Ending::Wait(e))));
-    }
 }
 
-struct Slot<T> {
-    result: Option<Result<T, Ending>>,
+/// Where a Rust wait's outcome lands, and who to wake.
+struct Slot<E> {
+    result: Option<Result<E, WaitError>>,
     waker: Option<Waker>,
+}
+
+/// A Rust wait on events of type `E` resolving with `T`: the part of a
+/// [`Wait`] that knows `E`.
+struct Waiting<E, T> {
+    waiter: Rc<Waiter<E>>,
+    slot: Rc<RefCell<Slot<E>>>,
+    map: fn(E) -> Option<T>,
+}
+
+/// What a [`Wait`] needs, whatever the events it waits among.
+trait Pending<T> {
+    fn start_timer(&self, after: Duration);
+    fn abandon(&self);
+    fn end(&self, e: WaitError);
+    /// The outcome if settled; else remembers `waker`.
+    fn poll(&self, waker: &Waker) -> Option<Result<T, WaitError>>;
+}
+
+impl<E: Event, T> Pending<T> for Waiting<E, T> {
+    fn start_timer(&self, after: Duration) {
+        self.waiter.start_timer(after);
+    }
+
+    fn abandon(&self) {
+        self.waiter.finish(None);
+    }
+
+    fn end(&self, e: WaitError) {
+        self.waiter.finish(Some(Err(Ending::Wait(e))));
+    }
+
+    fn poll(&self, waker: &Waker) -> Option<Result<T, WaitError>> {
+        let mut slot = self.slot.borrow_mut();
+        match slot.result.take() {
+            Some(r) => Some(r.and_then(|e| (self.map)(e).ok_or(WaitError::Closed))),
+            None => {
+                slot.waker = Some(waker.clone());
+                None
+            }
+        }
+    }
 }
 
 /// A wait for an observed event, as a `Future`: resolves with the event's
@@ -188,8 +208,7 @@ struct Slot<T> {
 /// between creating and awaiting it is not missed. Dropping it stops waiting.
 #[must_use = "a Wait does nothing unless awaited"]
 pub struct Wait<T> {
-    waiter: Rc<dyn Pending>,
-    slot: Rc<RefCell<Slot<T>>>,
+    pending: Box<dyn Pending<T>>,
     timeout: Duration,
     timer_started: bool,
 }
@@ -201,35 +220,15 @@ impl<T: 'static> Wait<T> {
         hub: &Rc<Hub<E>>,
         kind: Kind,
         predicate: Option<Predicate<E>>,
-        map: impl FnOnce(E) -> Option<T> + 'static,
+        map: fn(E) -> Option<T>,
     ) -> Self {
         let slot = Rc::new(RefCell::new(Slot {
             result: None,
             waker: None,
         }));
-        let to = slot.clone();
-        let settle: Settle<E> = Box::new(move |result| {
-            let result = result.and_then(|e| map(e).ok_or(Ending::Wait(WaitError::Closed)));
-            let waker = {
-                let mut slot = to.borrow_mut();
-                slot.result = Some(result);
-                slot.waker.take()
-            };
-            if let Some(w) = waker {
-                w.wake();
-            }
-        });
-        let waiter = Rc::new(Waiter {
-            kind,
-            predicate: predicate.map(RefCell::new),
-            settle: RefCell::new(Some(settle)),
-            timer: RefCell::new(None),
-            hub: Rc::downgrade(hub),
-        });
-        hub.add_waiter(waiter.clone());
+        let waiter = register(hub, kind, predicate, settle_into(slot.clone()));
         Wait {
-            waiter,
-            slot,
+            pending: Box::new(Waiting { waiter, slot, map }),
             timeout: DEFAULT_TIMEOUT,
             timer_started: false,
         }
@@ -251,49 +250,50 @@ impl<T: 'static> Wait<T> {
 
     /// Fails the wait at once (its source has ended already).
     pub(crate) fn ended(self, e: WaitError) -> Self {
-        self.waiter.clone().end(e);
+        self.pending.end(e);
         self
     }
+}
 
-    fn poll_ending(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, Ending>> {
-        let result = self.slot.borrow_mut().result.take();
-        if let Some(result) = result {
-            return Poll::Ready(result);
+/// Settles a Rust wait: stores the outcome in `slot` and wakes its task.
+fn settle_into<E: Event>(slot: Rc<RefCell<Slot<E>>>) -> Settle<E> {
+    Box::new(move |result| {
+        let result = result.map_err(|e| match e {
+            Ending::Wait(e) => e,
+            // Only JavaScript predicates throw, and their waits settle a
+            // promise instead.
+            Ending::Threw(_) => WaitError::Closed,
+        });
+        let waker = {
+            let mut slot = slot.borrow_mut();
+            slot.result = Some(result);
+            slot.waker.take()
+        };
+        if let Some(w) = waker {
+            w.wake();
         }
-        self.slot.borrow_mut().waker = Some(cx.waker().clone());
-        if !self.timer_started {
-            self.timer_started = true;
-            self.waiter.clone().start_timer(self.timeout);
-        }
-        Poll::Pending
-    }
-
-    /// The outcome with what a JavaScript predicate threw kept, for
-    /// `waitForEvent`'s promise.
-    pub(crate) async fn outcome(mut self) -> Result<T, Ending> {
-        std::future::poll_fn(|cx| self.poll_ending(cx)).await
-    }
+    })
 }
 
 impl<T: 'static> Future for Wait<T> {
     type Output = Result<T, WaitError>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.poll_ending(cx).map(|r| {
-            r.map_err(|e| match e {
-                Ending::Wait(e) => e,
-                // Only JavaScript predicates throw, and their waits are
-                // awaited through `outcome`.
-                Ending::Threw(_) => WaitError::Closed,
-            })
-        })
+        if let Some(result) = self.pending.poll(cx.waker()) {
+            return Poll::Ready(result);
+        }
+        if !self.timer_started {
+            self.timer_started = true;
+            self.pending.start_timer(self.timeout);
+        }
+        Poll::Pending
     }
 }
 
 impl<T> Drop for Wait<T> {
     fn drop(&mut self) {
         // An abandoned wait stops listening (and its timer).
-        self.waiter.clone().abandon();
+        self.pending.abandon();
     }
 }
 
@@ -301,7 +301,7 @@ impl<T> fmt::Debug for Wait<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Wait")
             .field("timeout", &self.timeout)
-            .field("settled", &self.slot.borrow().result.is_some())
+            .field("timer_started", &self.timer_started)
             .finish()
     }
 }
