@@ -38,6 +38,10 @@ const env = {
   rev: process.env.BENCH_REV || 'unknown',
   chromium: process.env.CHROMIUM || '/usr/bin/chromium',
   globalScript: path.join(repo, 'pkg', 'wsroute.global.js'),
+  // `cargo xtask bench --baseline REV`: the classic script built at REV (served
+  // at /base/), measured beside this build as `base-*` systems in the same run.
+  baseScript: process.env.BENCH_BASE_SCRIPT || '',
+  baseRev: process.env.BENCH_BASE_REV || '',
   routesScript: path.join(here, 'pages', 'wsroute-routes.js'),
   // Firefox ESR over geckodriver (empty: no Firefox runs).
   firefox: process.env.BENCH_FIREFOX || '',
@@ -100,6 +104,13 @@ const SYSTEMS = [
   { id: 'pw-cts', label: 'Playwright routeWebSocket connectToServer()', url: echoPath, mode: 'pass', pw: 'cts' },
 ];
 
+// With a baseline, every wsroute system also runs on the baseline build.
+if (env.baseScript) {
+  for (const s of SYSTEMS.filter((x) => x.wsroute)) {
+    SYSTEMS.push({ ...s, id: `base-${s.id}`, label: `${s.label} [baseline ${env.baseRev}]`, base: true });
+  }
+}
+
 for (const id of env.systems) {
   if (!SYSTEMS.some((s) => s.id === id)) {
     throw new Error(`BENCH_SYSTEMS: unknown system ${JSON.stringify(id)}; known: ${SYSTEMS.map((s) => s.id).join(', ')}`);
@@ -153,7 +164,7 @@ async function openSystem(browser, system, extraInit = []) {
   page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
   for (const s of extraInit) await page.addInitScript(s);
   if (system.wsroute) {
-    await page.addInitScript({ path: env.globalScript });
+    await page.addInitScript({ path: system.base ? env.baseScript : env.globalScript });
     await page.addInitScript({ path: env.routesScript });
     await page.addInitScript({ content: wsrouteRoute(system.wsroute) });
   }
@@ -240,6 +251,7 @@ function benchURL(system, inPage = false) {
   const q = new URLSearchParams({ system: system.page || system.id, url: system.url() });
   if (inPage && system.wsroute) {
     q.set('wsroute', system.wsroute);
+    if (system.base) q.set('base', '1');
     q.set('echo', echoPath());
     q.set('mock', mockPath());
   }

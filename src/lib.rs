@@ -1,6 +1,36 @@
 //! wsroute: in-page WebSocket mocking and interception with Playwright's
-//! `routeWebSocket` semantics, compiled to WebAssembly.
-#![deny(missing_docs)]
+//! [`routeWebSocket`](https://playwright.dev/docs/api/class-page#page-route-web-socket)
+//! semantics, compiled to WebAssembly.
+//!
+//! [`install`] replaces the page's
+//! [`WebSocket`](https://developer.mozilla.org/en-US/docs/Web/API/WebSocket) with a class the
+//! page cannot tell from the native one. Sockets whose URL a route matches are handed to the
+//! route ([`WebSocketRoute`]): it can play the server, or [connect to the real
+//! one](WebSocketRoute::connect_to_server) and sit between. Every socket can be observed
+//! ([`on_websocket`], [`Observer`]) and awaited ([`Wait`]).
+//!
+//! ```no_run
+//! # #[cfg(target_arch = "wasm32")]
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use wsroute::Message;
+//!
+//! let routes = wsroute::install()?; // uninstalls and unroutes on drop
+//! routes.route("wss://example.test/chat", |ws| {
+//!     let reply = ws.clone();
+//!     ws.on_message(move |m| {
+//!         if let Message::Text(t) = m {
+//!             reply.send(t.to_uppercase()); // a mock server
+//!         }
+//!     });
+//! });
+//! let next = wsroute::wait_for_websocket(|ws| ws.url().ends_with("/chat"));
+//! let page = web_sys::WebSocket::new("wss://example.test/chat")?; // the code under test
+//! let ws = next.await?;
+//! # let _ = (page, ws); Ok(()) }
+//! ```
+//!
+//! The public API exists on `wasm32` only; [`Message`] is everywhere.
+#![deny(missing_docs, missing_debug_implementations)]
 
 mod sans_io;
 

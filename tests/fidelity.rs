@@ -8,6 +8,9 @@
 
 mod common;
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use common::{echo_url, global_websocket, log_of};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -110,18 +113,71 @@ async fn differential(name: &str, scenario: fn(&JsValue, &str) -> js_sys::Promis
                 route.connect_to_server().expect("first connect");
             });
         }
-        let frames = std::rc::Rc::new(std::cell::Cell::new(0usize));
-        let counter = frames.clone();
+        let seen = Rc::new(Seen::default());
+        let tally = seen.clone();
         let _watch = wsroute::on_websocket(move |o| {
-            let (a, b) = (counter.clone(), counter.clone());
-            o.on_frame_sent(move |_| a.set(a.get() + 1)).forget();
-            o.on_frame_received(move |_| b.set(b.get() + 1)).forget();
+            let (sockets, received, closes) = (tally.clone(), tally.clone(), tally.clone());
+            sockets.sockets.set(sockets.sockets.get() + 1);
+            o.on_frame_received(move |_| received.received.set(received.received.get() + 1))
+                .forget();
+            o.on_close(move || closes.closes.set(closes.closes.get() + 1))
+                .forget();
         });
         let observed = log_of(scenario(&global_websocket(), echo)).await;
         assert_eq!(
             observed, expected,
             "{name}: observed (routed={routed}) differs from native"
         );
+        // ... and the observer heard what the page saw (where the page's log
+        // is a recorder's, which shows every message and close event).
+        if let Some(page) = PageSaw::of(&observed) {
+            assert_eq!(
+                (seen.received.get(), seen.closes.get()),
+                (page.messages, page.closes),
+                "{name}: the observer (routed={routed}) heard other messages or closes than the page got"
+            );
+            assert!(
+                seen.sockets.get() >= page.closes && seen.sockets.get() > 0,
+                "{name}: fewer sockets observed than closed"
+            );
+        }
+    }
+}
+
+/// What an observer heard during a scenario.
+#[derive(Default)]
+struct Seen {
+    sockets: Cell<usize>,
+    received: Cell<usize>,
+    closes: Cell<usize>,
+}
+
+/// What the page's event log shows it got: `message` and `close` events.
+struct PageSaw {
+    messages: usize,
+    closes: usize,
+}
+
+impl PageSaw {
+    /// Counts the events in a recorder's log (`tests/js/harness.js`), whose
+    /// lines are `[label ]message <kind>:... [object MessageEvent] ...` and
+    /// `[label ]close [object CloseEvent] ...`; `None` for a log that shows
+    /// no event that way (the scenario logs in its own words).
+    fn of(log: &[String]) -> Option<PageSaw> {
+        let event = |l: &String, what: &str, class: &str| {
+            l.split(' ').take(2).any(|w| w == what) && l.contains(class)
+        };
+        let saw = PageSaw {
+            messages: log
+                .iter()
+                .filter(|l| event(l, "message", "[object MessageEvent]"))
+                .count(),
+            closes: log
+                .iter()
+                .filter(|l| event(l, "close", "[object CloseEvent]"))
+                .count(),
+        };
+        (saw.messages + saw.closes > 0).then_some(saw)
     }
 }
 

@@ -161,6 +161,7 @@ async fn rust_listeners_see_passthrough_traffic_and_unregister_on_drop() {
     let log = Rc::new(RefCell::new(Vec::<String>::new()));
     let l = log.clone();
     let watch = wsroute::on_websocket(move |ws| {
+        l.borrow_mut().push(format!("socket {}", ws.url()));
         let (a, b, c) = (l.clone(), l.clone(), l.clone());
         ws.on_frame_sent(move |m| a.borrow_mut().push(format!("sent {m:?}")))
             .forget();
@@ -194,10 +195,12 @@ async fn rust_listeners_see_passthrough_traffic_and_unregister_on_drop() {
         .expect("closed");
     drop(on_message);
     drop(watch);
+    // Unregistered: a new socket is reported to nobody.
     let _unobserved = new_socket("wss://example.test/unobserved");
     assert_eq!(
         *log.borrow(),
         [
+            format!("socket {}/echo", echo_url()).as_str(),
             "sent Text(\"a\")",
             "sent Binary([7, 8])",
             "received Text(\"a\")",

@@ -32,7 +32,7 @@ extern "C" {
 fn frames() -> u32 {
     option_env!("WSROUTE_SOAK_FRAMES")
         .and_then(|f| f.parse().ok())
-        .unwrap_or(20_000)
+        .unwrap_or(50_000)
 }
 
 #[wasm_bindgen_test]

@@ -1,6 +1,8 @@
 //! The message a socket carries, and what the state machine needs to know of it.
 
-/// A WebSocket message: text or binary.
+/// A WebSocket message: text or binary, as
+/// [`MessageEvent.data`](https://developer.mozilla.org/en-US/docs/Web/API/MessageEvent/data)
+/// carries it (a `Blob` or `ArrayBuffer` is its bytes).
 ///
 /// Text is always valid Unicode: a JavaScript string with lone surrogates is
 /// converted (each becomes U+FFFD) before it gets here, as `WebSocket.send()`
@@ -29,6 +31,12 @@ impl Message {
     }
 
     /// The bytes, if this is a binary message.
+    ///
+    /// ```
+    /// use wsroute::Message;
+    /// assert_eq!(Message::from(vec![1u8, 2]).bytes(), Some(&[1u8, 2][..]));
+    /// assert_eq!(Message::from("ping").bytes(), None);
+    /// ```
     pub fn bytes(&self) -> Option<&[u8]> {
         match self {
             Message::Text(_) => None,

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 #[derive(Debug)]
-enum Slot<T> {
+enum Place<T> {
     Ready(T),
     Pending(u64),
 }
@@ -13,7 +13,7 @@ enum Slot<T> {
 /// ticket) holds back everything behind it until it is resolved or cancelled.
 #[derive(Debug)]
 pub(crate) struct Ordered<T> {
-    items: VecDeque<Slot<T>>,
+    items: VecDeque<Place<T>>,
 }
 
 impl<T> Default for Ordered<T> {
@@ -33,12 +33,12 @@ impl<T> Ordered<T> {
 
     /// Queues an item that is ready.
     pub(crate) fn push(&mut self, item: T) {
-        self.items.push_back(Slot::Ready(item));
+        self.items.push_back(Place::Ready(item));
     }
 
     /// Queues a place for an item that `resolve(ticket, ..)` fills later.
     pub(crate) fn push_pending(&mut self, ticket: u64) {
-        self.items.push_back(Slot::Pending(ticket));
+        self.items.push_back(Place::Pending(ticket));
     }
 
     /// Fills the place held by `ticket`.
@@ -46,9 +46,9 @@ impl<T> Ordered<T> {
         if let Some(slot) = self
             .items
             .iter_mut()
-            .find(|s| matches!(s, Slot::Pending(t) if *t == ticket))
+            .find(|s| matches!(s, Place::Pending(t) if *t == ticket))
         {
-            *slot = Slot::Ready(item);
+            *slot = Place::Ready(item);
         }
     }
 
@@ -57,7 +57,7 @@ impl<T> Ordered<T> {
         let at = self
             .items
             .iter()
-            .position(|s| matches!(s, Slot::Pending(t) if *t == ticket));
+            .position(|s| matches!(s, Place::Pending(t) if *t == ticket));
         if let Some(i) = at {
             self.items.remove(i);
         }
@@ -66,8 +66,8 @@ impl<T> Ordered<T> {
     /// The first item, if it is ready to leave.
     pub(crate) fn pop_ready(&mut self) -> Option<T> {
         match self.items.front() {
-            Some(Slot::Ready(_)) => match self.items.pop_front() {
-                Some(Slot::Ready(item)) => Some(item),
+            Some(Place::Ready(_)) => match self.items.pop_front() {
+                Some(Place::Ready(item)) => Some(item),
                 _ => None,
             },
             _ => None,

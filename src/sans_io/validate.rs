@@ -14,12 +14,15 @@ use crate::sans_io::urls::UrlError;
 /// Where the host browsers disagree with the standard (and with WPT), which answer to give.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Quirks {
-    /// The standard's answer (also Firefox's).
+    /// The standard's (and WPT's) answer.
     #[default]
     Spec,
     /// Chromium's answer: protocols are compared case-sensitively for duplicates, and a
     /// fractional close code is truncated instead of rounded.
     Chromium,
+    /// Firefox's answer: protocols are compared case-sensitively for duplicates (a fractional
+    /// close code is rounded, as the standard says).
+    Firefox,
 }
 
 /// A `DOMException` that the `WebSocket` interface throws.
@@ -106,7 +109,8 @@ fn quote_protocol(protocol: &str) -> String {
 /// Each protocol must be a non-empty token (RFC 7230 `tchar`s: ASCII letters and digits and
 /// ``!#$%&'*+-.^_`|~``), and no protocol may occur twice. The standard compares ASCII
 /// case-insensitively (WPT `Create-protocols-repeated-case-insensitive`); Chromium compares
-/// case-sensitively, so `["a", "A"]` passes with [`Quirks::Chromium`]. Like Chromium, every
+/// case-sensitively, and so does Firefox (ESR 153), so `["a", "A"]` passes with
+/// [`Quirks::Chromium`] and [`Quirks::Firefox`]. Like Chromium, every
 /// protocol is checked for validity before any is checked for duplicates.
 pub fn validate_protocols(protocols: &[String], quirks: Quirks) -> Result<(), DomError> {
     if let Some(bad) = protocols
@@ -123,7 +127,7 @@ pub fn validate_protocols(protocols: &[String], quirks: Quirks) -> Result<(), Do
         let earlier = protocols.iter().take(i);
         let duplicated = match quirks {
             Quirks::Spec => earlier.into_iter().any(|q| q.eq_ignore_ascii_case(p)),
-            Quirks::Chromium => earlier.into_iter().any(|q| q == p),
+            Quirks::Chromium | Quirks::Firefox => earlier.into_iter().any(|q| q == p),
         };
         if duplicated {
             return Err(DomError::Syntax(format!(
@@ -147,7 +151,7 @@ pub fn clamp_close_code(value: f64, quirks: Quirks) -> u16 {
     }
     let clamped = value.clamp(0.0, 65535.0);
     let integral = match quirks {
-        Quirks::Spec => clamped.round_ties_even(),
+        Quirks::Spec | Quirks::Firefox => clamped.round_ties_even(),
         Quirks::Chromium => clamped.trunc(),
     };
     // `integral` is a whole number in [0, 65535]: the cast is exact (and `as` saturates anyway).
@@ -331,6 +335,8 @@ mod tests {
             (&["a", "b", "a"], Quirks::Spec, dup("a")),
             (&["a", "A"], Quirks::Spec, dup("A")),
             (&["a", "A"], Quirks::Chromium, Ok(())),
+            (&["a", "A"], Quirks::Firefox, Ok(())),
+            (&["a", "a"], Quirks::Firefox, dup("a")),
             (&["Chat", "x", "cHaT"], Quirks::Spec, dup("cHaT")),
             (&["Chat", "x", "cHaT"], Quirks::Chromium, Ok(())),
         ];

@@ -24,6 +24,12 @@ pub struct SocketBackend {
     inner: Rc<RefCell<Backend>>,
 }
 
+impl std::fmt::Debug for SocketBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SocketBackend")
+    }
+}
+
 enum Backend {
     Native(Rc<Passthrough>),
     Routed(Rc<Routed>),

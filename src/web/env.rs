@@ -78,10 +78,11 @@ fn host_quirks() -> Quirks {
     let ua = get(&get(&global(), "navigator"), "userAgent")
         .as_string()
         .unwrap_or_default();
-    let chromium = crate::sans_io::text::contains(&ua, "Chrome/")
-        || crate::sans_io::text::contains(&ua, "Chromium/");
-    if chromium {
+    let has = |s: &str| crate::sans_io::text::contains(&ua, s);
+    if has("Chrome/") || has("Chromium/") {
         Quirks::Chromium
+    } else if has("Firefox/") {
+        Quirks::Firefox
     } else {
         Quirks::Spec
     }

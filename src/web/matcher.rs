@@ -45,6 +45,11 @@ pub(crate) enum Matcher {
 
 impl Pattern {
     /// A pattern that calls `f` with the socket's normalised URL.
+    ///
+    /// ```no_run
+    /// let chat = wsroute::Pattern::predicate(|url| url.ends_with("/chat"));
+    /// # let _ = chat;
+    /// ```
     pub fn predicate(f: impl Fn(&str) -> bool + 'static) -> Self {
         Pattern(Matcher::Predicate {
             test: Rc::new(f),
@@ -55,6 +60,12 @@ impl Pattern {
     /// A regular expression with JavaScript's syntax and `flags`, tested
     /// unanchored against the socket's normalised URL. Fails with the
     /// browser's message when `source` or `flags` is invalid.
+    ///
+    /// ```no_run
+    /// let rooms = wsroute::Pattern::regex(r"/room/\d+$", "i").expect("a valid regex");
+    /// assert!(wsroute::Pattern::regex("(", "").is_err());
+    /// # let _ = rooms;
+    /// ```
     pub fn regex(source: &str, flags: &str) -> Result<Self, PatternError> {
         super::glue::new_regexp(source, flags)
             .map(|r| Pattern(Matcher::Regex(r)))

@@ -23,17 +23,17 @@ pub(crate) fn construct(
     Ok(socket.unchecked_into())
 }
 
-/// How a native socket's `message` events are handled.
-pub(crate) enum OnMessage {
-    /// By Rust.
-    Rust(Box<dyn FnMut(glue::NativeMessageEvent)>),
-    /// By a JS function that re-fires each message at the page's socket
-    /// (unobserved pass-through sockets: no wasm call per message).
-    Forward(Function),
+/// What becomes of a native socket's `message` events.
+pub(crate) enum Incoming {
+    /// Handled in Rust.
+    Handled(Box<dyn FnMut(glue::NativeMessageEvent)>),
+    /// Fired again at the page's socket by this JS function, with no wasm
+    /// call per message (unobserved pass-through sockets).
+    FiredAgain(Function),
 }
 
 /// The closures attached to a native socket, detached when it has closed.
-pub(crate) struct Listeners {
+pub(crate) struct Attached {
     socket: NativeSocket,
     _closures: Vec<Closure<dyn FnMut(JsValue)>>,
     _live: Live,
@@ -42,12 +42,12 @@ pub(crate) struct Listeners {
 /// What to do on each of a native socket's events.
 pub(crate) struct Handlers<O, E, C> {
     pub(crate) open: O,
-    pub(crate) message: OnMessage,
+    pub(crate) message: Incoming,
     pub(crate) error: E,
     pub(crate) close: C,
 }
 
-impl Listeners {
+impl Attached {
     /// Attaches `handlers` to `socket`'s event handler attributes.
     pub(crate) fn attach<O, E, C>(socket: &NativeSocket, handlers: Handlers<O, E, C>) -> Self
     where
@@ -69,15 +69,15 @@ impl Listeners {
         socket.set_onclose(Some(close.as_ref().unchecked_ref()));
         let mut closures = vec![open, error, close];
         match message {
-            OnMessage::Rust(mut f) => {
+            Incoming::Handled(mut f) => {
                 let message =
                     Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| f(e.unchecked_into()));
                 socket.set_onmessage(Some(message.as_ref().unchecked_ref()));
                 closures.push(message);
             }
-            OnMessage::Forward(f) => socket.set_onmessage(Some(&f)),
+            Incoming::FiredAgain(f) => socket.set_onmessage(Some(&f)),
         }
-        Listeners {
+        Attached {
             socket: socket.clone(),
             _closures: closures,
             _live: Live::new(Held::NativeListeners),

@@ -13,13 +13,13 @@ use wasm_bindgen::JsValue;
 
 use super::data::{self, Data};
 use super::glue::{self, NativeMessageEvent, NativeSocket};
-use super::native::{self, Handlers, Listeners, OnMessage, Target};
+use super::native::{self, Attached, Handlers, Incoming, Target};
 use super::observe::Observer;
 use crate::sans_io::socket::{BinaryType, Failure, ReadyState};
 
 pub(crate) struct Passthrough {
     real: NativeSocket,
-    listeners: RefCell<Option<Listeners>>,
+    listeners: RefCell<Option<Attached>>,
     observer: Option<Observer>,
     /// The page's `binaryType` while the native socket receives ArrayBuffers
     /// for an observer.
@@ -47,7 +47,7 @@ impl Passthrough {
             observer,
             binary_type,
         });
-        let listeners = Listeners::attach(&real, this.handlers(Rc::new(Target::new(target))));
+        let listeners = Attached::attach(&real, this.handlers(Rc::new(Target::new(target))));
         *this.listeners.borrow_mut() = Some(listeners);
         Ok(this)
     }
@@ -68,10 +68,10 @@ impl Passthrough {
         let (this_error, this_close) = (Rc::downgrade(self), Rc::downgrade(self));
         let message = match (&self.observer, target.message_forwarder()) {
             // Nothing to observe: JS fires each message again, no wasm call.
-            (None, Some(forward)) => OnMessage::Forward(forward),
+            (None, Some(forward)) => Incoming::FiredAgain(forward),
             _ => {
                 let (this, target) = (Rc::downgrade(self), target.clone());
-                OnMessage::Rust(Box::new(move |e: NativeMessageEvent| {
+                Incoming::Handled(Box::new(move |e: NativeMessageEvent| {
                     if let Some(this) = this.upgrade() {
                         this.received(&target, &e);
                     }

@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 
 use super::data::Data;
 use super::glue::{NativeMessageEvent, NativeSocket};
-use super::native::{self, Handlers, Listeners, OnMessage};
+use super::native::{self, Attached, Handlers, Incoming};
 
 /// What the real socket did.
 pub(crate) enum ServerEvent {
@@ -30,7 +30,7 @@ pub(crate) enum ServerEvent {
 /// A real socket and the listeners that report its events.
 pub(crate) struct RealSocket {
     socket: NativeSocket,
-    listeners: RefCell<Option<Listeners>>,
+    listeners: RefCell<Option<Attached>>,
 }
 
 impl RealSocket {
@@ -52,7 +52,7 @@ impl RealSocket {
             on_event,
         );
         let opened = socket.clone();
-        let listeners = Listeners::attach(
+        let listeners = Attached::attach(
             &socket,
             Handlers {
                 open: (move || {
@@ -61,7 +61,7 @@ impl RealSocket {
                         extensions: opened.extensions(),
                     })
                 }),
-                message: OnMessage::Rust(Box::new(move |e: NativeMessageEvent| {
+                message: Incoming::Handled(Box::new(move |e: NativeMessageEvent| {
                     let data = e.data();
                     // Received text is well-formed already, and binary
                     // arrives as a new ArrayBuffer only wsroute holds.

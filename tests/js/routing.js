@@ -1,6 +1,6 @@
 // Routing scenarios through the JavaScript API (`wsroute.routeWebSocket`).
 // Each returns its whole log; the Rust tests assert it.
-import { recorder, within, nextTask, delay, hex, errorName } from './harness.js';
+import { recorder, within, nextTask, delay, hex, errorName, NativeWebSocket } from './harness.js';
 
 const TIMEOUT = 10000;
 
@@ -319,14 +319,39 @@ export async function routeErrors(api) {
   return out;
 }
 
-export async function routedConstructorValidation(api) {
-  api.routeWebSocket('wss://example.test/v', () => {});
-  return [
-    errorName(() => new WebSocket('wss://example.test/v', ['a', 'a'])),
-    errorName(() => new WebSocket('wss://example.test/v', ['a b'])),
-    errorName(() => new WebSocket('wss://example.test/v#x')),
-    errorName(() => new WebSocket('wss://example.test/v').send('x')),
+// The constructor's and send()'s exceptions for a routed socket, compared
+// with the native WebSocket's for the same arguments (native is the oracle).
+export async function routedConstructorValidation(api, echo) {
+  api.routeWebSocket('**/v**', () => {});
+  const cases = [
+    [['a', 'a']],
+    [['a', 'A']],
+    [['a b']],
+    [['']],
+    [''],
+    [['a,b']],
+    [['é']],
+    [['a', 'b', 'a']],
+    [undefined, '#x'],
+    [[], '#'],
+    [['chat', 'v2.json']],
+    [[]],
   ];
+  const attempt = (WS, base, [protocols, suffix = '']) =>
+    errorName(() => {
+      const ws = new WS(`${base}${suffix}`, protocols);
+      try {
+        ws.send('x'); // still CONNECTING
+      } finally {
+        ws.close();
+      }
+    });
+  return cases.map((c) => {
+    const native = attempt(NativeWebSocket, `${echo}/v`, c);
+    const routed = attempt(WebSocket, 'wss://example.test/v', c);
+    const label = JSON.stringify(c);
+    return native === routed ? `${label}: ${native} as native` : `${label}: native ${native}, routed ${routed}`;
+  });
 }
 
 function errorMessage(f) {

@@ -2,15 +2,19 @@
 // every echo must arrive once, in order, byte-identical.
 import { within } from './harness.js';
 
-// A small deterministic PRNG (xorshift32), so a failure can be replayed.
+// A small deterministic PRNG (xorshift32), so a failure can be replayed:
+// `r()` in [0, 1), `r.int()` 32 random bits.
 function rng(seed) {
   let x = seed >>> 0 || 1;
-  return () => {
+  const int = () => {
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
-    return (x >>> 0) / 4294967296;
+    return x >>> 0;
   };
+  const r = () => int() / 4294967296;
+  r.int = int;
+  return r;
 }
 
 const PIECES = ['a', 'é', '€', '😀', '\uD800', '\uDFFF', '𝄞', ' ', '\u0000', 'ﬀ'];
@@ -25,10 +29,17 @@ function randomFrame(r) {
   }
   const u = r();
   const size = u < 0.9 ? Math.floor(r() * 64) : u < 0.99 ? Math.floor(r() * 4096) : u < 0.9999 ? Math.floor(r() * 65536) : 1 << 20;
+  // Every byte random, so a corrupted byte anywhere in a frame shows.
   const bytes = new Uint8Array(size);
-  for (let i = 0; i < size; i += 97) bytes[i] = Math.floor(r() * 256);
-  if (size) bytes[size - 1] = Math.floor(r() * 256);
-  return { data: bytes, expect: bytes };
+  for (let i = 0; i < size; i += 4) {
+    const w = r.int();
+    bytes[i] = w;
+    if (i + 1 < size) bytes[i + 1] = w >>> 8;
+    if (i + 2 < size) bytes[i + 2] = w >>> 16;
+    if (i + 3 < size) bytes[i + 3] = w >>> 24;
+  }
+  // The page may reuse its buffer after send(): compare with a copy.
+  return { data: bytes, expect: bytes.slice() };
 }
 
 function same(got, want) {

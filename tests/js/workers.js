@@ -163,7 +163,18 @@ async function workerScenario(cfg) {
     return Promise.race([closed, timeout(TIMEOUT, label)]);
   }
 
+  // The log lines of `exchange` on `ws`, taken out of the log: its `created`
+  // line, and its events without the label (native is the oracle for
+  // pass-through sockets).
+  async function eventsOf(ws, label) {
+    const from = entries.length;
+    await exchange(ws, label, 4002, 'end');
+    const [created, ...events] = entries.splice(from);
+    return { created, events: events.map((l) => l.slice(label.length)) };
+  }
+
   async function routing() {
+    const native = (await eventsOf(new NativeWebSocket(`${cfg.echo}/echo?plain`), 'native')).events;
     const api = await load();
     log.push(`WebSocket replaced=${self.WebSocket !== NativeWebSocket} name=${self.WebSocket.name}`);
     log.push(`version: ${typeof api.version} ${api.version === cfg.version}`);
@@ -191,7 +202,9 @@ async function workerScenario(cfg) {
     });
     await exchange(new WebSocket('wss://example.test/worker', ['p1', 'p2']), 'mock', 4000, 'bye');
     await exchange(new WebSocket(`${cfg.echo}/echo?routed`), 'connected', 4001, 'done');
-    await exchange(new WebSocket(`${cfg.echo}/echo?plain`), 'passthrough', 4002, 'end');
+    const passed = await eventsOf(new WebSocket(`${cfg.echo}/echo?plain`), 'passthrough');
+    log.push(passed.created);
+    log.push(`passthrough events (${passed.events.length}) as native: ${JSON.stringify(passed.events) === JSON.stringify(native)}`);
     api.unrouteAll();
     api.uninstall();
     log.push(`uninstalled: native again=${self.WebSocket === NativeWebSocket}`);

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::echo::EchoServer;
 use crate::http::{Site, StaticServer};
-use crate::util::{Result, cmd, gzip_size, output, repo_root, show, which};
+use crate::util::{Result, cmd, gzip_size, output, repo_root, run, show, which};
 use crate::{build, setup};
 
 /// The npm packages of `bench/package.json`, each pinned to an exact version.
@@ -23,8 +23,11 @@ const BENCH_PACKAGES: &[&str] = &["playwright-core", "@mswjs/interceptors", "moc
 const CHURN_SERVERS: usize = 7;
 
 pub const USAGE: &str = "\
-cargo xtask bench [--rounds N] [--quick] [--systems A,B] [--write | --no-write] [--no-setup] [--no-build]
+cargo xtask bench [--rounds N] [--quick] [--systems A,B] [--baseline REV] [--write | --no-write]
+                  [--no-setup] [--no-build]
   --rounds N    rounds per system and workload (default 5; 1 with --quick)
+  --baseline REV  also measure the classic script built at git revision REV, as base-* systems
+                beside this build's, in the same run (before/after); implies --no-write
   --systems A,B measure only these systems (ids as in bench/run.mjs, e.g. wsroute-mock,msw-mock)
                 besides native; skips the memory churn; implies --no-write
   --quick       a smoke run: workloads a tenth of the size, short budgets (< 4 minutes)
@@ -41,6 +44,8 @@ pub struct Opts {
     pub build: bool,
     /// System ids to measure besides native; empty: all.
     pub systems: Vec<String>,
+    /// A git revision to build and measure beside this build.
+    pub baseline: Option<String>,
 }
 
 impl Opts {
@@ -55,6 +60,7 @@ impl Opts {
             setup: true,
             build: true,
             systems: Vec::new(),
+            baseline: None,
         };
         let mut it = args.iter();
         while let Some(a) = it.next() {
@@ -81,6 +87,9 @@ impl Opts {
                         return Err("--systems needs at least one system id".into());
                     }
                 }
+                "--baseline" => {
+                    o.baseline = Some(it.next().ok_or("--baseline needs a git revision")?.clone());
+                }
                 "--write" => write = Some(true),
                 "--no-write" => write = Some(false),
                 "--no-setup" => o.setup = false,
@@ -90,10 +99,15 @@ impl Opts {
         }
         o.quick = quick;
         o.rounds = rounds.unwrap_or(if quick { 1 } else { 5 });
-        o.write = write.unwrap_or(!quick && o.systems.is_empty());
+        o.write = write.unwrap_or(!quick && o.systems.is_empty() && o.baseline.is_none());
         if o.write && !o.systems.is_empty() {
             return Err(
                 "--write with --systems would leave BENCHMARKS.md without the other systems".into(),
+            );
+        }
+        if o.write && o.baseline.is_some() {
+            return Err(
+                "--write with --baseline would put the baseline's rows in BENCHMARKS.md".into(),
             );
         }
         Ok(o)
@@ -132,33 +146,17 @@ pub fn bench(o: &Opts) -> Result<()> {
         .len();
     let gzip = gzip_size(&global).ok_or("bench: cannot run gzip to measure the global script")?;
     npm_install(&root.join("bench"))?;
-
-    let echo = EchoServer::start().map_err(|e| format!("cannot start the echo server: {e}"))?;
-    // More echo servers (ports) for the memory churn's real sockets: Chromium
-    // opens one WebSocket at a time per endpoint, ~10 ms apart.
-    let churn: Vec<EchoServer> = (0..CHURN_SERVERS)
-        .map(|_| EchoServer::start())
-        .collect::<std::io::Result<_>>()
-        .map_err(|e| format!("cannot start an echo server: {e}"))?;
-    let churn_urls: Vec<String> = churn.iter().map(EchoServer::url).collect();
-    let site = Site::new(root.join("bench/pages"))
-        .mount("/pkg/", root.join("pkg"))
-        .mount("/node_modules/", root.join("bench/node_modules"));
-    let http =
-        StaticServer::start(site).map_err(|e| format!("cannot start the web server: {e}"))?;
-
+    let baseline = o.baseline.as_deref().map(build_baseline).transpose()?;
+    let servers = Servers::start(&root, baseline.as_deref())?;
     let out_dir = target_dir().join("bench");
     std::fs::create_dir_all(&out_dir)
         .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
     let report = out_dir.join("report.md");
     let _ = std::fs::remove_file(&report);
-
     let mut c = cmd("node");
-    c.arg(root.join("bench/run.mjs"))
-        .env("BENCH_ECHO_URL", echo.url())
-        .env("BENCH_CHURN_URLS", churn_urls.join(","))
-        .env("BENCH_HTTP_URL", http.url())
-        .env("BENCH_ROUNDS", o.rounds.to_string())
+    c.arg(root.join("bench/run.mjs"));
+    servers.pass_to(&mut c);
+    c.env("BENCH_ROUNDS", o.rounds.to_string())
         .env("BENCH_QUICK", if o.quick { "1" } else { "0" })
         .env("BENCH_SYSTEMS", o.systems.join(","))
         // Firefox ESR runs, where setup installed it and geckodriver.
@@ -175,38 +173,119 @@ pub fn bench(o: &Opts) -> Result<()> {
             "CHROMIUM",
             std::env::var_os("CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into()),
         );
+    if let (Some(dir), Some(rev)) = (&baseline, &o.baseline) {
+        c.env("BENCH_BASE_SCRIPT", dir.join("wsroute.global.js"))
+            .env("BENCH_BASE_REV", rev);
+    }
     let started = Instant::now();
     let ok = run_bounded(c, o.node_limit())?;
-    drop(http);
-    drop(echo);
-    drop(churn);
+    drop(servers);
     if !ok {
         return Err("bench: node bench/run.mjs failed".into());
     }
-    let text = std::fs::read_to_string(&report)
-        .map_err(|e| format!("bench: the runner wrote no {}: {e}", report.display()))?;
-    if o.write {
-        let dest = root.join("BENCHMARKS.md");
-        // The measured tables, then the maintainers' reading of them
-        // (bench/READING.md, written by hand and kept across runs).
-        let reading =
-            std::fs::read_to_string(root.join("bench").join("READING.md")).unwrap_or_default();
-        let text = if reading.is_empty() {
-            text
-        } else {
-            format!("{text}\n{reading}")
-        };
-        std::fs::write(&dest, &text)
-            .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
-        println!("bench: wrote {}", dest.display());
-    } else {
-        println!(
-            "bench: BENCHMARKS.md left as it is (--quick/--no-write); report in {}",
-            report.display()
-        );
-    }
+    publish(o, &root, &report)?;
     println!("bench: done in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// The servers a bench run talks to, all on 127.0.0.1.
+struct Servers {
+    echo: EchoServer,
+    /// More echo servers (ports) for the memory churn's real sockets:
+    /// Chromium opens one WebSocket at a time per endpoint, ~10 ms apart.
+    churn: Vec<EchoServer>,
+    http: StaticServer,
+}
+
+impl Servers {
+    /// Starts them; the web server serves bench/pages, pkg/ at /pkg/, the
+    /// bench's node_modules, and a baseline build's pkg/ at /base/.
+    fn start(root: &Path, baseline: Option<&Path>) -> Result<Servers> {
+        let echo = EchoServer::start().map_err(|e| format!("cannot start the echo server: {e}"))?;
+        let churn = (0..CHURN_SERVERS)
+            .map(|_| EchoServer::start())
+            .collect::<std::io::Result<_>>()
+            .map_err(|e| format!("cannot start an echo server: {e}"))?;
+        let mut site = Site::new(root.join("bench/pages"))
+            .mount("/pkg/", root.join("pkg"))
+            .mount("/node_modules/", root.join("bench/node_modules"));
+        if let Some(dir) = baseline {
+            site = site.mount("/base/", dir.to_path_buf());
+        }
+        let http =
+            StaticServer::start(site).map_err(|e| format!("cannot start the web server: {e}"))?;
+        Ok(Servers { echo, churn, http })
+    }
+
+    /// Tells the runner where they are.
+    fn pass_to(&self, c: &mut Command) {
+        let churn: Vec<String> = self.churn.iter().map(EchoServer::url).collect();
+        c.env("BENCH_ECHO_URL", self.echo.url())
+            .env("BENCH_CHURN_URLS", churn.join(","))
+            .env("BENCH_HTTP_URL", self.http.url());
+    }
+}
+
+/// Writes BENCHMARKS.md from the runner's report (unless told not to): the
+/// measured tables, then the reading of them (bench/READING.md).
+fn publish(o: &Opts, root: &Path, report: &Path) -> Result<()> {
+    let text = std::fs::read_to_string(report)
+        .map_err(|e| format!("bench: the runner wrote no {}: {e}", report.display()))?;
+    if !o.write {
+        println!(
+            "bench: BENCHMARKS.md left as it is (--quick/--no-write/--systems/--baseline); report in {}",
+            report.display()
+        );
+        return Ok(());
+    }
+    let dest = root.join("BENCHMARKS.md");
+    let reading =
+        std::fs::read_to_string(root.join("bench").join("READING.md")).unwrap_or_default();
+    let text = if reading.is_empty() {
+        text
+    } else {
+        format!("{text}\n{reading}")
+    };
+    std::fs::write(&dest, &text).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+    println!("bench: wrote {}", dest.display());
+    Ok(())
+}
+
+/// Builds `pkg/` at git revision `rev` in a worktree of its own (kept between
+/// runs under target/bench/), with wasm-opt from this checkout's tools;
+/// returns its `pkg/` directory.
+fn build_baseline(rev: &str) -> Result<PathBuf> {
+    let root = repo_root();
+    let dir = target_dir().join("bench").join("baseline-src");
+    let mut c = cmd("git");
+    c.args(["worktree", "add", "-f", "--detach"])
+        .arg(&dir)
+        .arg(rev);
+    if !dir.join(".git").exists() {
+        run(c)?;
+    } else {
+        let mut c = cmd("git");
+        c.args(["checkout", "-q", "--detach", rev])
+            .current_dir(&dir);
+        run(c)?;
+    }
+    let tools = root.join("xtask/tools/node_modules");
+    let their_tools = dir.join("xtask/tools/node_modules");
+    if tools.is_dir() && !their_tools.exists() {
+        let mut c = cmd("cp");
+        c.arg("-r").arg(&tools).arg(&their_tools);
+        run(c)?;
+    }
+    println!("bench: building the baseline {rev} in {}", dir.display());
+    let mut c = cmd("cargo");
+    c.args(["run", "--quiet", "--package", "xtask", "--", "build"])
+        .env(
+            "CARGO_TARGET_DIR",
+            target_dir().join("bench").join("baseline-target"),
+        )
+        .current_dir(&dir);
+    run(c)?;
+    Ok(dir.join("pkg"))
 }
 
 /// Debian's Firefox ESR, as the wasm suites use it (webdriver.json).
@@ -350,6 +429,12 @@ mod tests {
         assert!(Opts::parse(&a("--systems")).is_err());
         assert!(Opts::parse(&a("--systems ,")).is_err());
         assert!(Opts::parse(&a("--systems wsroute-mock --write")).is_err());
+        let o = Opts::parse(&a("--baseline 2d9eb7b --quick")).unwrap();
+        assert_eq!(o.baseline.as_deref(), Some("2d9eb7b"));
+        assert!(!o.write, "a baseline run must not rewrite BENCHMARKS.md");
+        assert!(!Opts::parse(&a("--baseline HEAD~1")).unwrap().write);
+        assert!(Opts::parse(&a("--baseline")).is_err());
+        assert!(Opts::parse(&a("--baseline x --write")).is_err());
     }
 
     #[test]

@@ -125,68 +125,80 @@ fn handle_connection(stream: TcpStream) {
     // A handshake that never completes must not pin a thread forever.
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
     let mut mode = Mode::Echo;
-    let callback = |req: &Request, mut resp: Response| -> Result<Response, ErrorResponse> {
-        let path = req.uri().path();
-        let query = parse_query(req.uri().query().unwrap_or(""));
-        let q = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        match path {
-            "/reject" => {
-                let mut e = ErrorResponse::new(Some("Forbidden\n".to_string()));
-                *e.status_mut() = StatusCode::FORBIDDEN;
-                return Err(e);
-            }
-            "/protocol" => {
-                if let Some(p) = q("p")
-                    && let Ok(v) = HeaderValue::from_str(&p)
-                {
-                    resp.headers_mut().insert("Sec-WebSocket-Protocol", v);
-                }
-                return Ok(resp);
-            }
-            "/close" => {
-                mode = Mode::Close {
-                    code: q("code").and_then(|c| c.parse().ok()),
-                    reason: q("reason").unwrap_or_default(),
-                }
-            }
-            "/slow" => {
-                // The handshake answers after `ms` (at most 5 s): a client's
-                // close() while CONNECTING then surely comes first.
-                let ms = q("ms").and_then(|m| m.parse::<u64>().ok()).unwrap_or(300);
-                thread::sleep(Duration::from_millis(ms.min(5_000)));
-            }
-            "/hello" => mode = Mode::Hello,
-            "/badframe" => mode = Mode::BadFrame,
-            "/drop" => mode = Mode::Drop,
-            _ => {}
-        }
-        // Select the first offered subprotocol (header lines may repeat).
-        let first = req
-            .headers()
-            .get_all("Sec-WebSocket-Protocol")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(str::trim)
-            .find(|p| !p.is_empty());
-        if let Some(p) = first
-            && let Ok(v) = HeaderValue::from_str(p)
-        {
-            resp.headers_mut().insert("Sec-WebSocket-Protocol", v);
-        }
-        Ok(resp)
-    };
+    let callback = |req: &Request, resp: Response| handshake(req, resp, &mut mode);
     let mut ws = match tungstenite::accept_hdr_with_config(stream, callback, Some(config())) {
         Ok(ws) => ws,
         Err(_) => return, // rejected (403 already written) or a broken handshake
     };
     let _ = ws.get_mut().set_read_timeout(None);
+    serve(&mut ws, mode);
+}
 
+/// Answers the opening handshake as the request's path says, and sets the
+/// `mode` the connection then runs in.
+#[allow(clippy::result_large_err)] // the callback's signature is tungstenite's
+fn handshake(
+    req: &Request,
+    mut resp: Response,
+    mode: &mut Mode,
+) -> Result<Response, ErrorResponse> {
+    let query = parse_query(req.uri().query().unwrap_or(""));
+    let q = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    match req.uri().path() {
+        "/reject" => {
+            let mut e = ErrorResponse::new(Some("Forbidden\n".to_string()));
+            *e.status_mut() = StatusCode::FORBIDDEN;
+            return Err(e);
+        }
+        "/protocol" => {
+            if let Some(p) = q("p")
+                && let Ok(v) = HeaderValue::from_str(&p)
+            {
+                resp.headers_mut().insert("Sec-WebSocket-Protocol", v);
+            }
+            return Ok(resp);
+        }
+        "/close" => {
+            *mode = Mode::Close {
+                code: q("code").and_then(|c| c.parse().ok()),
+                reason: q("reason").unwrap_or_default(),
+            }
+        }
+        "/slow" => {
+            // The handshake answers after `ms` (at most 5 s): a client's
+            // close() while CONNECTING then surely comes first.
+            let ms = q("ms").and_then(|m| m.parse::<u64>().ok()).unwrap_or(300);
+            thread::sleep(Duration::from_millis(ms.min(5_000)));
+        }
+        "/hello" => *mode = Mode::Hello,
+        "/badframe" => *mode = Mode::BadFrame,
+        "/drop" => *mode = Mode::Drop,
+        _ => {}
+    }
+    // Select the first offered subprotocol (header lines may repeat).
+    let first = req
+        .headers()
+        .get_all("Sec-WebSocket-Protocol")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .find(|p| !p.is_empty());
+    if let Some(p) = first
+        && let Ok(v) = HeaderValue::from_str(p)
+    {
+        resp.headers_mut().insert("Sec-WebSocket-Protocol", v);
+    }
+    Ok(resp)
+}
+
+/// Runs an open connection in `mode`.
+fn serve(ws: &mut WebSocket<TcpStream>, mode: Mode) {
     match mode {
-        Mode::Echo => echo_loop(&mut ws),
+        Mode::Echo => echo_loop(ws),
         Mode::Hello => {
             if ws.send(Message::text("hello")).is_ok() {
-                echo_loop(&mut ws);
+                echo_loop(ws);
             }
         }
         Mode::Close { code, reason } => {
@@ -196,30 +208,31 @@ fn handle_connection(stream: TcpStream) {
             });
             if ws.close(frame).is_ok() {
                 // Finish the closing handshake: wait for the peer's close.
-                drain_until_closed(&mut ws);
+                drain_until_closed(ws);
             }
         }
-        Mode::BadFrame => {
-            // Let the browser see the handshake complete (and fire `open`)
-            // before the bad frame, so the event sequence is deterministic.
-            thread::sleep(Duration::from_millis(100));
-            let s = ws.get_mut();
-            // FIN + reserved opcode 0x3, unmasked, empty payload.
-            let _ = s.write_all(&[0x83, 0x00]);
-            let _ = s.flush();
-            // Keep the socket open a moment so the browser sees the bad frame
-            // and fails the connection itself (rather than seeing a TCP close).
-            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = s.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-            }
-        }
+        Mode::BadFrame => send_bad_frame(ws.get_mut()),
         Mode::Drop => {
             thread::sleep(Duration::from_millis(100));
             let _ = ws.get_mut().shutdown(Shutdown::Both);
+        }
+    }
+}
+
+/// Sends a frame with a reserved opcode, after the browser has seen the
+/// handshake complete (and fired `open`), so the event sequence is
+/// deterministic; then keeps the socket open a moment so the browser sees
+/// the bad frame and fails the connection itself (rather than a TCP close).
+fn send_bad_frame(s: &mut TcpStream) {
+    thread::sleep(Duration::from_millis(100));
+    // FIN + reserved opcode 0x3, unmasked, empty payload.
+    let _ = s.write_all(&[0x83, 0x00]);
+    let _ = s.flush();
+    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = s.read(&mut buf) {
+        if n == 0 {
+            break;
         }
     }
 }

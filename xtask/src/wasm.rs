@@ -82,6 +82,121 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// What the sections of a module declare, as far as its exports' types need.
+#[derive(Default)]
+struct Module {
+    types: Vec<Vec<u8>>,
+    /// The type index of each function.
+    funcs: Vec<usize>,
+    /// The element type of each table.
+    tables: Vec<u8>,
+    globals: Vec<Vec<u8>>,
+    exports: Vec<Export>,
+}
+
+impl Module {
+    fn read_types(&mut self, s: &mut Reader) -> Option<()> {
+        for _ in 0..s.len()? {
+            if s.byte()? != 0x60 {
+                return None; // rec groups / GC types
+            }
+            let mut sig = Vec::new();
+            for _ in 0..s.len()? {
+                sig.push(s.valtype()?);
+            }
+            sig.push(0xff); // separator between params and results
+            for _ in 0..s.len()? {
+                sig.push(s.valtype()?);
+            }
+            self.types.push(sig);
+        }
+        Some(())
+    }
+
+    fn read_imports(&mut self, s: &mut Reader) -> Option<()> {
+        for _ in 0..s.len()? {
+            s.name()?;
+            s.name()?;
+            match s.byte()? {
+                0 => self.funcs.push(s.len()?),
+                1 => {
+                    self.tables.push(s.valtype()?);
+                    s.limits()?;
+                }
+                2 => s.limits()?,
+                3 => self.globals.push(vec![s.valtype()?, s.byte()?]),
+                4 => {
+                    s.byte()?;
+                    s.len()?;
+                }
+                _ => return None,
+            }
+        }
+        Some(())
+    }
+
+    fn read_functions(&mut self, s: &mut Reader) -> Option<()> {
+        for _ in 0..s.len()? {
+            self.funcs.push(s.len()?);
+        }
+        Some(())
+    }
+
+    fn read_tables(&mut self, s: &mut Reader) -> Option<()> {
+        for _ in 0..s.len()? {
+            if s.b.get(s.i) == Some(&0x40) {
+                return None; // tables with an init expression
+            }
+            self.tables.push(s.valtype()?);
+            s.limits()?;
+        }
+        Some(())
+    }
+
+    /// Only the types are needed; a global whose init expression is not a
+    /// simple constant makes the module unreadable here.
+    fn read_globals(&mut self, s: &mut Reader) -> Option<()> {
+        for _ in 0..s.len()? {
+            self.globals.push(vec![s.valtype()?, s.byte()?]);
+            loop {
+                match s.byte()? {
+                    0x0b => break,
+                    0x41 | 0x42 | 0x23 | 0xd2 => {
+                        s.leb()?;
+                    }
+                    0x43 => {
+                        s.bytes(4)?;
+                    }
+                    0x44 => {
+                        s.bytes(8)?;
+                    }
+                    0xd0 => {
+                        s.byte()?;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        Some(())
+    }
+
+    fn read_exports(&mut self, s: &mut Reader) -> Option<()> {
+        for _ in 0..s.len()? {
+            let name = s.name()?;
+            let kind = s.byte()?;
+            let idx = s.len()?;
+            let ty = match kind {
+                0 => self.types.get(*self.funcs.get(idx)?)?.clone(),
+                1 => vec![*self.tables.get(idx)?],
+                3 => self.globals.get(idx)?.clone(),
+                _ => Vec::new(),
+            };
+            self.exports.push((name, kind, ty));
+        }
+        Some(())
+    }
+}
+
 /// The exports of a module with their types; `None` when the module uses
 /// something this reader does not understand (then nothing can be compared).
 pub fn exports(wasm: &[u8]) -> Option<Vec<Export>> {
@@ -89,114 +204,26 @@ pub fn exports(wasm: &[u8]) -> Option<Vec<Export>> {
         return None;
     }
     let mut r = Reader { b: wasm, i: 8 };
-    let mut types: Vec<Vec<u8>> = Vec::new();
-    let mut funcs: Vec<usize> = Vec::new(); // type index per function
-    let mut tables: Vec<u8> = Vec::new(); // element type per table
-    let mut globals: Vec<Vec<u8>> = Vec::new();
-    let mut out = Vec::new();
+    let mut m = Module::default();
     while r.i < wasm.len() {
         let id = r.byte()?;
         let size = r.len()?;
-        let body = r.bytes(size)?;
-        let mut s = Reader { b: body, i: 0 };
+        let mut s = Reader {
+            b: r.bytes(size)?,
+            i: 0,
+        };
         match id {
-            1 => {
-                for _ in 0..s.len()? {
-                    if s.byte()? != 0x60 {
-                        return None; // rec groups / GC types
-                    }
-                    let mut sig = Vec::new();
-                    for _ in 0..s.len()? {
-                        sig.push(s.valtype()?);
-                    }
-                    sig.push(0xff); // separator between params and results
-                    for _ in 0..s.len()? {
-                        sig.push(s.valtype()?);
-                    }
-                    types.push(sig);
-                }
-            }
-            2 => {
-                for _ in 0..s.len()? {
-                    s.name()?;
-                    s.name()?;
-                    match s.byte()? {
-                        0 => funcs.push(s.len()?),
-                        1 => {
-                            tables.push(s.valtype()?);
-                            s.limits()?;
-                        }
-                        2 => s.limits()?,
-                        3 => {
-                            globals.push(vec![s.valtype()?, s.byte()?]);
-                        }
-                        4 => {
-                            s.byte()?;
-                            s.len()?;
-                        }
-                        _ => return None,
-                    }
-                }
-            }
-            3 => {
-                for _ in 0..s.len()? {
-                    funcs.push(s.len()?);
-                }
-            }
-            4 => {
-                for _ in 0..s.len()? {
-                    if s.b.get(s.i) == Some(&0x40) {
-                        return None; // tables with an init expression
-                    }
-                    tables.push(s.valtype()?);
-                    s.limits()?;
-                }
-            }
-            6 => {
-                // Only the types are needed; init expressions vary, so stop at the first
-                // global whose expression is not a simple constant.
-                for _ in 0..s.len()? {
-                    let t = vec![s.valtype()?, s.byte()?];
-                    globals.push(t);
-                    loop {
-                        match s.byte()? {
-                            0x0b => break,
-                            0x41 | 0x42 | 0x23 | 0xd2 => {
-                                s.leb()?;
-                            }
-                            0x43 => {
-                                s.bytes(4)?;
-                            }
-                            0x44 => {
-                                s.bytes(8)?;
-                            }
-                            0xd0 => {
-                                s.byte()?;
-                            }
-                            _ => return None,
-                        }
-                    }
-                }
-            }
-            7 => {
-                for _ in 0..s.len()? {
-                    let name = s.name()?;
-                    let kind = s.byte()?;
-                    let idx = s.len()?;
-                    let ty = match kind {
-                        0 => types.get(*funcs.get(idx)?)?.clone(),
-                        1 => vec![*tables.get(idx)?],
-                        3 => globals.get(idx)?.clone(),
-                        _ => Vec::new(),
-                    };
-                    out.push((name, kind, ty));
-                }
-            }
+            1 => m.read_types(&mut s)?,
+            2 => m.read_imports(&mut s)?,
+            3 => m.read_functions(&mut s)?,
+            4 => m.read_tables(&mut s)?,
+            6 => m.read_globals(&mut s)?,
+            7 => m.read_exports(&mut s)?,
             _ => {}
         }
     }
-    out.sort();
-    Some(out)
+    m.exports.sort();
+    Some(m.exports)
 }
 
 /// Compares the exports of two modules: `Ok(())` when they agree, else a

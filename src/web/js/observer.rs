@@ -32,6 +32,7 @@ impl ToJs for SocketEvent {
 }
 
 /// An observed socket, for JavaScript.
+#[derive(Debug)]
 #[wasm_bindgen(js_name = WebSocketObserver)]
 pub struct JsObserver(Observer);
 

@@ -10,6 +10,7 @@ use crate::web::glue;
 use crate::web::route::WebSocketRoute;
 
 /// One side of a routed socket, for JavaScript.
+#[derive(Debug)]
 #[wasm_bindgen(js_name = WebSocketRoute)]
 pub struct JsRoute(WebSocketRoute);
 

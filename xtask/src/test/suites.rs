@@ -1,0 +1,186 @@
+//! The suites: host tests, the typings check, the wasm-bindgen-test
+//! binaries in each browser, and the end-to-end pages.
+
+use std::path::Path;
+use std::process::Command;
+
+use super::discover::WasmTargets;
+use super::opts::Browser;
+use super::report::Suite;
+use super::results::{
+    check_host_output, check_wasm_output, parse_plain_summary, parse_test_result,
+};
+use super::{CSP_PAGE, CSP_POLICY};
+use crate::http::{Site, StaticServer};
+use crate::setup::geckodriver_path;
+use crate::util::{Result, cmd, run_tee};
+
+/// `cargo test --workspace`: must run tests, fail none and ignore none.
+pub fn host_suite() -> Result<Suite> {
+    let name = "host: cargo test --workspace";
+    println!("\n==== {name} ====");
+    let mut c = cmd("cargo");
+    c.args(["test", "--workspace", "--no-fail-fast"]);
+    let (ok, out) = run_tee(c)?;
+    let (passed, failed, problems) = check_host_output(&out);
+    if !problems.is_empty() {
+        eprintln!("\n{name}: FAILED:\n  {}", problems.join("\n  "));
+    }
+    Ok(Suite::counted(name, passed, failed, ok, &problems))
+}
+
+/// What the wasm suites fetch over HTTP: `pkg/` under `/pkg/`.
+pub fn wasm_site(root: &Path) -> Site {
+    Site::new(root.join("pkg")).mount("/pkg/", root.join("pkg"))
+}
+
+pub fn wasm_suite(
+    root: &Path,
+    b: Browser,
+    targets: &WasmTargets,
+    echo_url: &str,
+    http_url: &str,
+) -> Result<Suite> {
+    let name = match b {
+        Browser::Chrome => "wasm: headless Chromium",
+        Browser::Firefox => "wasm: headless Firefox",
+    };
+    println!("\n==== {name} ({} test binaries) ====", targets.count());
+    let mut c = cmd("cargo");
+    c.args([
+        "test",
+        "--no-fail-fast",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "wsroute",
+    ])
+    .args(targets.args());
+    prepare_wasm_env(&mut c, root, echo_url);
+    c.env("WSROUTE_HTTP_URL", http_url);
+    match b {
+        Browser::Chrome => {
+            c.env("CHROMEDRIVER", "/usr/bin/chromedriver");
+        }
+        Browser::Firefox => {
+            let gd = geckodriver_path().ok_or("geckodriver not found (run `cargo xtask setup`)")?;
+            c.env("GECKODRIVER", gd);
+        }
+    }
+    let (ok, out) = run_tee(c)?;
+    let counts: Vec<_> = out.lines().filter_map(parse_test_result).collect();
+    let failed = counts.iter().map(|c| c.failed).sum();
+    let (passed, problems) = match check_wasm_output(&out, targets.count()) {
+        Ok(passed) => (passed, Vec::new()),
+        Err(problems) => {
+            eprintln!("\n{name}: FAILED:\n  {}", problems.join("\n  "));
+            (counts.iter().map(|c| c.passed).sum(), problems)
+        }
+    };
+    Ok(Suite::counted(name, passed, failed, ok, &problems))
+}
+
+fn prepare_wasm_env(c: &mut Command, root: &Path, echo_url: &str) {
+    for v in [
+        "CHROMEDRIVER",
+        "GECKODRIVER",
+        "SAFARIDRIVER",
+        "MSEDGEDRIVER",
+        "CHROMEDRIVER_REMOTE",
+        "GECKODRIVER_REMOTE",
+        "SAFARIDRIVER_REMOTE",
+        "MSEDGEDRIVER_REMOTE",
+        "WASM_BINDGEN_TEST_ONLY_NODE",
+        "WASM_BINDGEN_TEST_ONLY_WEB",
+        "WASM_BINDGEN_USE_BROWSER",
+        "WASM_BINDGEN_USE_DENO",
+        "WASM_BINDGEN_USE_NODE_EXPERIMENTAL",
+        "WASM_BINDGEN_USE_DEDICATED_WORKER",
+        "WASM_BINDGEN_USE_SHARED_WORKER",
+        "WASM_BINDGEN_USE_SERVICE_WORKER",
+        "NO_HEADLESS",
+    ] {
+        c.env_remove(v);
+    }
+    c.env("WSROUTE_ECHO_URL", echo_url)
+        .env(
+            "WASM_BINDGEN_TEST_TIMEOUT",
+            std::env::var("WASM_BINDGEN_TEST_TIMEOUT").unwrap_or_else(|_| "120".into()),
+        )
+        .env(
+            "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+            root.join("webdriver.json"),
+        )
+        .current_dir(root);
+}
+
+/// The typings check: `tsc -p tests/types --noEmit` (TypeScript pinned in
+/// tests/e2e/package.json) against pkg/wsroute.d.ts and pkg/wsroute.global.d.ts;
+/// counts as one test.
+pub fn types_suite(root: &Path) -> Result<Suite> {
+    let name = "types: tsc -p tests/types --noEmit";
+    println!("\n==== {name} ====");
+    let tsc = root.join("tests/e2e/node_modules/typescript/bin/tsc");
+    if !tsc.exists() {
+        let e = format!(
+            "{} is missing: run `cargo xtask setup` (typescript is pinned in tests/e2e/package.json)",
+            tsc.display()
+        );
+        eprintln!("{e}");
+        return Ok(Suite::broken(name, &e));
+    }
+    let mut c = cmd("node");
+    c.arg(&tsc)
+        .args(["-p", "tests/types", "--noEmit", "--pretty", "false"])
+        .current_dir(root);
+    let (ok, out) = run_tee(c)?;
+    Ok(if ok {
+        println!("types: tests/types/usage.ts type-checks against pkg/");
+        Suite::counted(name, 1, 0, true, &[])
+    } else {
+        let errors = out.lines().filter(|l| l.contains("error TS")).count();
+        eprintln!(
+            "types: FAILED: {errors} TypeScript errors (a wrong type in pkg/*.d.ts, or an \
+             `@ts-expect-error` line that now compiles)"
+        );
+        Suite::broken(name, &format!("{errors} TypeScript errors"))
+    })
+}
+
+/// What the e2e suite serves: tests/e2e/pages at `/`, pkg/ at `/pkg/`, the
+/// e2e node_modules at `/node_modules/`, and the demo (www/ at `/demo/` with
+/// the `/config.js` `cargo xtask demo` generates).
+fn e2e_site(root: &Path, echo_url: &str) -> Site {
+    let config = format!(
+        "globalThis.WSROUTE_ECHO_URL = {};\n",
+        crate::build::json_str(echo_url)
+    );
+    Site::new(root.join("tests/e2e/pages"))
+        .mount("/pkg/", root.join("pkg"))
+        // Browser builds of the third-party clients the e2e pages load.
+        .mount("/node_modules/", root.join("tests/e2e/node_modules"))
+        .mount("/demo/", root.join("www"))
+        .file("/config.js", config)
+        .csp(CSP_PAGE, CSP_POLICY)
+}
+
+pub fn e2e_suite(root: &Path, echo_url: &str) -> Result<Suite> {
+    let name = "e2e: node tests/e2e/run.mjs (Playwright + Chromium)";
+    println!("\n==== {name} ====");
+    let site = e2e_site(root, echo_url);
+    let http =
+        StaticServer::start(site).map_err(|e| format!("cannot start the static server: {e}"))?;
+    println!("static server: {}  (WSROUTE_HTTP_URL)", http.url());
+    let mut c = cmd("node");
+    c.arg(root.join("tests/e2e/run.mjs"))
+        .env("WSROUTE_ECHO_URL", echo_url)
+        .env("WSROUTE_HTTP_URL", http.url())
+        .env("CHROMIUM", "/usr/bin/chromium");
+    let (ok, out) = run_tee(c)?;
+    drop(http);
+    Ok(match parse_plain_summary(&out) {
+        Some((0, failed)) => Suite::counted(name, 0, failed, ok, &["ran no tests".into()]),
+        Some((passed, failed)) => Suite::counted(name, passed, failed, ok, &[]),
+        None => Suite::broken(name, "no `N passed, M failed` line"),
+    })
+}
