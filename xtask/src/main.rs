@@ -1,9 +1,10 @@
-//! Project automation: `cargo xtask setup|build|test|demo|bench`.
+//! Project automation: `cargo xtask setup|build|test|demo|bench|mutants|recipe`.
 
 mod bench;
 mod build;
 mod echo;
 mod http;
+mod mutants;
 mod recipe;
 mod setup;
 mod test;
@@ -39,6 +40,8 @@ commands:
   recipe trunk [--install] [--no-setup] [--no-build]
                         try the README's Trunk recipe for real (needs trunk; --install
                         installs it, about 13 minutes): trunk serve + headless Chromium
+  mutants [flags]       mutation testing with cargo-mutants (hours; not part of test); flags:
+                          --core (default) | --edge --shard K/N   --jobs N
   echo-server           run only the WebSocket echo/test server (prints its URL)";
 
 fn main() {
@@ -50,6 +53,7 @@ fn main() {
         Some("demo") => demo(&args[1..]),
         Some("bench") => bench::Opts::parse(&args[1..]).and_then(|o| bench::bench(&o)),
         Some("echo-server") => echo_server(&args[1..]),
+        Some("mutants") => mutants::Opts::parse(&args[1..]).and_then(|o| mutants::mutants(&o)),
         Some("recipe") => recipe::Opts::parse(&args[1..]).and_then(|o| recipe::trunk(&o)),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

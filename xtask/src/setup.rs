@@ -93,7 +93,7 @@ impl TapArg for std::process::Command {
 
 /// `cargo install <krate>` with `--locked`, falling back to an unlocked install
 /// (a locked dependency version may be missing from the registry).
-fn cargo_install(krate: &str, version: Option<&str>) -> Result<()> {
+pub(crate) fn cargo_install(krate: &str, version: Option<&str>) -> Result<()> {
     let make = |locked: bool| {
         let mut c = cmd("cargo");
         c.args(["install", krate]);

@@ -35,6 +35,11 @@ pub const CSP_PAGE: &str = "/csp.html";
 pub const CSP_POLICY: &str =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ws: wss:";
 
+/// The names of the wasm-bindgen-test binaries (`tests/NAME.rs`).
+pub fn wasm_targets(root: &std::path::Path) -> Result<Vec<String>> {
+    Ok(discover::discover_wasm_targets(root)?.tests)
+}
+
 /// Runs `cargo xtask test`.
 pub fn test(o: &Opts) -> Result<()> {
     let root = repo_root();

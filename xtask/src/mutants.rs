@@ -1,0 +1,182 @@
+//! `cargo xtask mutants`: mutation testing with cargo-mutants, the measure
+//! of the tests. Not part of `cargo xtask test` (it takes hours).
+//!
+//! - `--core` (the default): every mutant of `src/sans_io/`, caught or not
+//!   by the host tests (`cargo test --lib`).
+//! - `--edge --shard K/N`: one shard of the mutants of `src/web/`, caught or
+//!   not by the browser suites in headless Chromium (each mutant rebuilds
+//!   the wasm test binaries); the echo and static servers run meanwhile.
+//!
+//! Results go to `target/mutants/core/` or `target/mutants/edge-K-of-N/`
+//! (`mutants.out/outcomes.json`, `missed.txt`, `caught.txt`, ...); the
+//! summary line is cargo-mutants' own. TESTING.md reads them.
+
+use std::path::PathBuf;
+
+use crate::echo::EchoServer;
+use crate::http::{Site, StaticServer};
+use crate::setup;
+use crate::util::{Result, cmd, repo_root, run, which};
+
+/// The cargo-mutants version setup installs for this command.
+const CARGO_MUTANTS: &str = "27.1.0";
+
+pub const USAGE: &str = "\
+cargo xtask mutants [--core | --edge --shard K/N] [--jobs N]
+  --core        the mutants of src/sans_io/, against the host tests (the default)
+  --edge        the mutants of src/web/, against the browser suites in headless Chromium
+  --shard K/N   only shard K (0-based) of N (cargo-mutants' --shard); needed with --edge
+  --jobs N      mutants built and tested at once (default 2; 1 with --edge)";
+
+/// Options of `cargo xtask mutants`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opts {
+    pub edge: bool,
+    pub shard: Option<(u32, u32)>,
+    pub jobs: u32,
+}
+
+impl Opts {
+    pub fn parse(args: &[String]) -> Result<Opts> {
+        let mut o = Opts {
+            edge: false,
+            shard: None,
+            jobs: 0,
+        };
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            match a.as_str() {
+                "--core" => o.edge = false,
+                "--edge" => o.edge = true,
+                "--shard" => {
+                    let v = it.next().ok_or("--shard needs K/N")?;
+                    let (k, n) = v
+                        .split_once('/')
+                        .and_then(|(k, n)| Some((k.parse().ok()?, n.parse().ok()?)))
+                        .filter(|&(k, n): &(u32, u32)| n > 0 && k < n)
+                        .ok_or_else(|| format!("--shard takes K/N with 0 <= K < N, not {v}"))?;
+                    o.shard = Some((k, n));
+                }
+                "--jobs" => {
+                    let v = it.next().ok_or("--jobs needs a number")?;
+                    o.jobs = v
+                        .parse()
+                        .ok()
+                        .filter(|&n| n > 0)
+                        .ok_or_else(|| format!("--jobs takes a positive number, not {v}"))?;
+                }
+                other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+            }
+        }
+        if o.edge && o.shard.is_none() {
+            return Err(format!(
+                "--edge needs --shard K/N: each edge mutant rebuilds the wasm\n{USAGE}"
+            ));
+        }
+        if o.jobs == 0 {
+            o.jobs = if o.edge { 1 } else { 2 };
+        }
+        Ok(o)
+    }
+
+    /// Where this run's results go.
+    fn out_dir(&self) -> PathBuf {
+        let name = match self.shard {
+            Some((k, n)) if self.edge => format!("edge-{k}-of-{n}"),
+            Some((k, n)) => format!("core-{k}-of-{n}"),
+            None => "core".into(),
+        };
+        repo_root().join("target").join("mutants").join(name)
+    }
+}
+
+/// Runs `cargo xtask mutants`.
+pub fn mutants(o: &Opts) -> Result<()> {
+    if !which("cargo-mutants").is_some_and(|_| has_version()) {
+        println!("mutants: installing cargo-mutants {CARGO_MUTANTS}");
+        setup::cargo_install("cargo-mutants", Some(CARGO_MUTANTS))?;
+    }
+    let root = repo_root();
+    let out = o.out_dir();
+    std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let mut c = cmd("cargo");
+    c.args(["mutants", "-p", "wsroute", "--no-shuffle"])
+        .arg("--jobs")
+        .arg(o.jobs.to_string())
+        .arg("--output")
+        .arg(&out)
+        .current_dir(&root);
+    if let Some((k, n)) = o.shard {
+        c.arg("--shard").arg(format!("{k}/{n}"));
+    }
+    if !o.edge {
+        c.args(["--file", "src/sans_io/**", "--cargo-test-arg=--lib"]);
+        return run(c);
+    }
+    // The browser suites, as `cargo xtask test` runs them in Chromium.
+    setup::setup()?;
+    crate::build::build()?;
+    let echo = EchoServer::start().map_err(|e| format!("cannot start the echo server: {e}"))?;
+    let http = StaticServer::start(Site::new(root.join("pkg")).mount("/pkg/", root.join("pkg")))
+        .map_err(|e| format!("cannot start the static server: {e}"))?;
+    c.args([
+        "--file",
+        "src/web/**",
+        "--cargo-arg=--target=wasm32-unknown-unknown",
+    ])
+    // Only the wasm test binaries (their discovery is `cargo xtask test`'s).
+    .args(wasm_test_args()?)
+    .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+    .env("WSROUTE_ECHO_URL", echo.url())
+    .env("WSROUTE_HTTP_URL", http.url())
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+    .env(
+        "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+        root.join("webdriver.json"),
+    )
+    .env_remove("GECKODRIVER");
+    let result = run(c);
+    drop((echo, http));
+    result
+}
+
+/// `--cargo-test-arg=--test=NAME` for every wasm-bindgen-test binary.
+fn wasm_test_args() -> Result<Vec<String>> {
+    let targets = crate::test::wasm_targets(&repo_root())?;
+    Ok(targets
+        .into_iter()
+        .map(|t| format!("--cargo-test-arg=--test={t}"))
+        .collect())
+}
+
+fn has_version() -> bool {
+    let mut c = cmd("cargo");
+    c.args(["mutants", "--version"]);
+    crate::util::output(c).is_some_and(|v| v.contains(CARGO_MUTANTS))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::util::words as a;
+
+    #[test]
+    fn parses_options() {
+        assert_eq!(
+            Opts::parse(&[]).unwrap(),
+            Opts {
+                edge: false,
+                shard: None,
+                jobs: 2
+            }
+        );
+        let o = Opts::parse(&a("--edge --shard 3/32")).unwrap();
+        assert_eq!((o.edge, o.shard, o.jobs), (true, Some((3, 32)), 1));
+        assert!(Opts::parse(&a("--edge")).is_err(), "edge needs a shard");
+        assert!(Opts::parse(&a("--shard 32/32")).is_err());
+        assert!(Opts::parse(&a("--shard x")).is_err());
+        assert!(Opts::parse(&a("--jobs 0")).is_err());
+        assert!(Opts::parse(&a("--bogus")).is_err());
+        assert!(o.out_dir().ends_with("target/mutants/edge-3-of-32"));
+    }
+}
