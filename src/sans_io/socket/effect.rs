@@ -76,9 +76,20 @@ pub(crate) enum Failure {
     HandshakeFailed,
     /// The real connection failed after it opened.
     ConnectionFailed,
+    /// The network went offline (`setOffline`, `setNetworkConditions`).
+    Offline,
 }
 
 impl Failure {
+    /// Whether the page's own side caused it (so it reaches the page at
+    /// once, not over the link).
+    pub(crate) fn is_local(&self) -> bool {
+        matches!(
+            self,
+            Failure::ClosedWhileConnecting | Failure::BlobUnreadable | Failure::Offline
+        )
+    }
+
     /// How a real socket that fired `error` failed: before or after it opened.
     pub(crate) fn of_real_socket(opened: bool) -> Failure {
         if opened {
@@ -107,6 +118,7 @@ impl fmt::Display for Failure {
             Failure::ConnectionFailed => f.write_str(
                 "the connection to the server failed (dropped, or the server sent an invalid frame)",
             ),
+            Failure::Offline => f.write_str("the network is offline"),
         }
     }
 }

@@ -19,6 +19,7 @@
 //! [`Message`](super::message::Message)s and labels.
 
 mod effect;
+mod link;
 mod page;
 mod route;
 mod server;
@@ -30,11 +31,13 @@ use std::collections::VecDeque;
 use std::fmt;
 
 pub(crate) use effect::{BinaryType, CoreError, Effect, Failure, ReadyState, Side};
+pub(crate) use link::{Conditions, Millis};
 pub(crate) use page::PageState;
 use task::Task;
 
 use super::message::Payload;
 use super::ordered::Ordered;
+use link::Link;
 
 /// A close code that means "no status code" (RFC 6455 §7.4.1).
 pub(crate) const NO_STATUS: u16 = 1005;
@@ -127,6 +130,11 @@ pub(crate) struct Socket<C: Carrier> {
     server_protocol: String,
     server_extensions: String,
     finished: bool,
+    /// The page's link under network conditions; `None`: no conditions, and
+    /// tasks are queued at once.
+    link: Option<Link<Task<C::Payload>>>,
+    /// The time the edge last told (see [`Socket::handle_time`]).
+    now: Millis,
 }
 
 /// The index of `side` in per-side arrays.
@@ -160,6 +168,8 @@ impl<C: Carrier> Socket<C> {
             server_protocol: String::new(),
             server_extensions: String::new(),
             finished: false,
+            link: None,
+            now: 0.0,
         };
         s.queue(Task::RunHandler);
         s
@@ -234,7 +244,7 @@ impl<C: Carrier> Socket<C> {
                 std::mem::take(&mut self.server_extensions),
             )
         };
-        self.queue(Task::Open {
+        self.to_page(Task::Open {
             protocol,
             extensions,
         });
@@ -245,7 +255,7 @@ impl<C: Carrier> Socket<C> {
             return;
         }
         self.terminal_queued = true;
-        self.queue(Task::Close {
+        self.to_page(Task::Close {
             code,
             reason,
             was_clean,
@@ -253,13 +263,23 @@ impl<C: Carrier> Socket<C> {
     }
 
     /// The page socket fails (`error`, then close 1006), for `why`. Only the
-    /// first failure counts.
+    /// first failure counts. A failure the page's own side causes (its
+    /// `close()` while connecting, an unreadable Blob, going offline) is
+    /// queued at once, dropping what was still on its way to the page; one
+    /// that comes from the peer crosses the link like everything else.
     fn fail_page(&mut self, why: Failure) {
         if self.terminal_queued || self.page.ready_state == ReadyState::Closed {
             return;
         }
         self.terminal_queued = true;
-        self.queue(Task::Fail(why));
+        if why.is_local() {
+            if let Some(link) = &mut self.link {
+                link.down.cut();
+            }
+            self.queue(Task::Fail(why));
+        } else {
+            self.to_page(Task::Fail(why));
+        }
     }
 
     fn deliver_to_page(&mut self, payload: C::Payload) {
@@ -275,7 +295,115 @@ impl<C: Carrier> Socket<C> {
                 return;
             }
         }
-        self.queue(Task::ToPage(payload));
+        self.to_page(Task::ToPage(payload));
+    }
+
+    // ---- the link -----------------------------------------------------------------
+
+    /// Queues a task for the page: at once, or when it arrives over the link.
+    fn to_page(&mut self, task: Task<C::Payload>) {
+        let now = self.now;
+        match &mut self.link {
+            Some(link) => {
+                let size = task.size();
+                link.send_down(task, size, now);
+            }
+            None => self.queue(task),
+        }
+    }
+
+    /// Queues a task for the route from the page: at once, or when it
+    /// arrives over the link.
+    fn from_page(&mut self, task: Task<C::Payload>) {
+        let now = self.now;
+        match &mut self.link {
+            Some(link) => {
+                let size = task.size();
+                link.send_up(task, size, now);
+            }
+            None => self.queue(task),
+        }
+    }
+
+    /// Tells the socket the time: what has crossed the link by `now` leaves
+    /// `bufferedAmount` (departures) and is queued as a task (arrivals).
+    pub(crate) fn handle_time(&mut self, now: Millis) {
+        self.now = self.now.max(now);
+        let now = self.now;
+        let Some(link) = &mut self.link else {
+            return;
+        };
+        let sent = link.up.departed(now);
+        let mut arrived = Vec::new();
+        while let Some(t) = link.up.arrived(now) {
+            arrived.push(t);
+        }
+        while let Some(t) = link.down.arrived(now) {
+            arrived.push(t);
+        }
+        if link.is_done() {
+            self.link = None;
+        }
+        self.page.buffered_amount = self.page.buffered_amount.saturating_sub(sent);
+        for task in arrived {
+            self.queue(task);
+        }
+        self.check_finished();
+    }
+
+    /// When the socket next needs [`Socket::handle_time`]; `None`: not until
+    /// the next input.
+    pub(crate) fn poll_timeout(&self) -> Option<Millis> {
+        self.link.as_ref().and_then(Link::next_deadline)
+    }
+
+    /// Whether the socket runs on a clock (network conditions apply, or
+    /// something still crosses the link).
+    pub(crate) fn is_timed(&self) -> bool {
+        self.link.is_some()
+    }
+
+    /// The network conditions changed (at `now`): frames sent from now on
+    /// cross under `conditions`; offline fails the socket as a dropped
+    /// connection does.
+    pub(crate) fn set_conditions(&mut self, now: Millis, conditions: Conditions) {
+        self.handle_time(now);
+        match &mut self.link {
+            Some(link) => link.conditions = conditions,
+            None if conditions.is_clear() => {}
+            None => self.link = Some(Link::new(conditions)),
+        }
+        if conditions.offline {
+            self.go_offline();
+        }
+        if self.link.as_ref().is_some_and(Link::is_done) {
+            self.link = None;
+        }
+        self.check_finished();
+    }
+
+    /// The network is gone: what is crossing is lost, a socket that has not
+    /// reached its route never will (its handler does not run), the real
+    /// socket behind a route is closed, the route's page-side `onClose` hears
+    /// 1006, and the page fails (`error`, close 1006).
+    fn go_offline(&mut self) {
+        if self.terminal_queued || self.page.ready_state == ReadyState::Closed {
+            return;
+        }
+        if let Some(link) = &mut self.link {
+            link.up.cut();
+        }
+        self.handler = None;
+        if let Some(handler) = self.on_close(Side::Page) {
+            self.emit(Effect::CallOnClose {
+                handler,
+                code: Some(ABNORMAL),
+                reason: Some(String::new()),
+            });
+        }
+        self.held_for_page.clear();
+        self.close_server(None, None);
+        self.fail_page(Failure::Offline);
     }
 
     // ---- the real socket -------------------------------------------------------
@@ -302,6 +430,7 @@ impl<C: Carrier> Socket<C> {
         if !self.finished
             && self.page.ready_state == ReadyState::Closed
             && matches!(self.server, Server::None | Server::Closed)
+            && self.link.as_ref().is_none_or(Link::is_idle)
         {
             self.finished = true;
             // Nothing will call the route again: let its callbacks go.

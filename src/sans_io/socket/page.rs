@@ -133,11 +133,17 @@ impl<C: Carrier> Socket<C> {
             match item {
                 Action::Send(p) => {
                     self.emit_arrived(Side::Page, &p);
-                    self.queue(Task::FromPage(p));
+                    // Over a link, the bytes leave `bufferedAmount` when they
+                    // depart, not when they reach the route.
+                    let buffered = self.link.is_none();
+                    self.from_page(Task::FromPage {
+                        payload: p,
+                        buffered,
+                    });
                 }
                 Action::Close { code, reason } => {
                     if !self.terminal_queued {
-                        self.queue(Task::PageClosed { code, reason });
+                        self.from_page(Task::PageClosed { code, reason });
                     }
                 }
             }

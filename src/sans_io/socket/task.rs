@@ -14,7 +14,12 @@ pub(super) enum Task<P> {
         extensions: String,
     },
     ToPage(P),
-    FromPage(P),
+    /// A message from the page; `buffered`: it still counts in
+    /// `bufferedAmount` until this task runs (no link took it off).
+    FromPage {
+        payload: P,
+        buffered: bool,
+    },
     PageClosed {
         code: Option<u16>,
         reason: Option<String>,
@@ -25,6 +30,16 @@ pub(super) enum Task<P> {
         was_clean: bool,
     },
     Fail(Failure),
+}
+
+impl<P: Payload> Task<P> {
+    /// The bytes it carries across a link: a message's, else none.
+    pub(super) fn size(&self) -> u64 {
+        match self {
+            Task::ToPage(p) | Task::FromPage { payload: p, .. } => p.byte_len(),
+            _ => 0,
+        }
+    }
 }
 
 impl<C: Carrier> Socket<C> {
@@ -53,7 +68,7 @@ impl<C: Carrier> Socket<C> {
                     });
                 }
             }
-            Task::FromPage(p) => self.route_has(p),
+            Task::FromPage { payload, buffered } => self.route_has(payload, buffered),
             Task::PageClosed { code, reason } => self.route_heard_close(code, reason),
             Task::Close {
                 code,
@@ -76,8 +91,10 @@ impl<C: Carrier> Socket<C> {
 
     /// A message the page sent has reached the route: it leaves
     /// `bufferedAmount`, and goes to the page-side `onMessage` or the server.
-    fn route_has(&mut self, p: C::Payload) {
-        self.page.buffered_amount = self.page.buffered_amount.saturating_sub(p.byte_len());
+    fn route_has(&mut self, p: C::Payload, buffered: bool) {
+        if buffered {
+            self.page.buffered_amount = self.page.buffered_amount.saturating_sub(p.byte_len());
+        }
         match self.on_message(Side::Page) {
             Some(handler) => self.emit(Effect::CallOnMessage {
                 handler,

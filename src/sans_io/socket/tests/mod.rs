@@ -125,6 +125,17 @@ enum Step {
     OnMessageLabelled(Side, &'static str),
     /// The page sets `binaryType`.
     SetBinaryType(&'static str),
+    /// Network conditions: latency (ms), upload and download (bytes/s), offline.
+    Net {
+        latency: u32,
+        up: Option<u32>,
+        down: Option<u32>,
+        offline: bool,
+    },
+    /// The virtual clock moves on by this many ms, and the socket is told.
+    Advance(u32),
+    /// Log `wake=..` (when the socket next wants the time).
+    LogWake,
 }
 
 use Step::*;
@@ -133,6 +144,8 @@ use Step::*;
 struct Driver {
     socket: Socket<Test>,
     log_arrivals: bool,
+    /// The virtual clock, in ms.
+    now: f64,
     /// The core's ticket for each Blob, by the label the scenario gave it.
     tickets: std::collections::HashMap<u64, super::Ticket>,
     log: Vec<String>,
@@ -149,6 +162,7 @@ impl Driver {
         let mut d = Driver {
             socket: Socket::new(protocols.iter().map(|p| p.to_string()).collect(), "handler"),
             log_arrivals: false,
+            now: 0.0,
             tickets: Default::default(),
             log: Vec::new(),
             pending: 0,
@@ -217,6 +231,31 @@ impl Driver {
             ServerConnectFailed => s.server_connect_failed("TypeError: nope".into()),
             LogArrivals => self.log_arrivals = true,
             SetBinaryType(t) => s.set_binary_type(t),
+            Net {
+                latency,
+                up,
+                down,
+                offline,
+            } => {
+                let c = super::Conditions {
+                    offline,
+                    latency: f64::from(latency),
+                    upload: up.map(f64::from),
+                    download: down.map(f64::from),
+                };
+                s.set_conditions(self.now, c);
+            }
+            Advance(ms) => {
+                self.now += f64::from(ms);
+                s.handle_time(self.now);
+            }
+            LogWake => {
+                let line = match s.poll_timeout() {
+                    Some(t) => format!("wake={t}"),
+                    None => "wake=never".to_string(),
+                };
+                self.log.push(line);
+            }
             LogReadyState => {
                 let n = s.page().ready_state() as u16;
                 self.log.push(format!("readyState={n}"));
@@ -392,6 +431,7 @@ fn connected_open_then(steps: &[Step]) -> Vec<Step> {
 mod connected;
 mod finishing;
 mod handler_failure;
+mod network;
 mod notify;
 mod open;
 mod orders;
