@@ -244,7 +244,7 @@ impl<C: Carrier> Socket<C> {
                 std::mem::take(&mut self.server_extensions),
             )
         };
-        self.to_page(Task::Open {
+        self.queue_for_page(Task::Open {
             protocol,
             extensions,
         });
@@ -255,7 +255,7 @@ impl<C: Carrier> Socket<C> {
             return;
         }
         self.terminal_queued = true;
-        self.to_page(Task::Close {
+        self.queue_for_page(Task::Close {
             code,
             reason,
             was_clean,
@@ -278,7 +278,7 @@ impl<C: Carrier> Socket<C> {
             }
             self.queue(Task::Fail(why));
         } else {
-            self.to_page(Task::Fail(why));
+            self.queue_for_page(Task::Fail(why));
         }
     }
 
@@ -295,13 +295,13 @@ impl<C: Carrier> Socket<C> {
                 return;
             }
         }
-        self.to_page(Task::ToPage(payload));
+        self.queue_for_page(Task::ToPage(payload));
     }
 
     // ---- the link -----------------------------------------------------------------
 
     /// Queues a task for the page: at once, or when it arrives over the link.
-    fn to_page(&mut self, task: Task<C::Payload>) {
+    fn queue_for_page(&mut self, task: Task<C::Payload>) {
         let now = self.now;
         match &mut self.link {
             Some(link) => {
@@ -314,7 +314,7 @@ impl<C: Carrier> Socket<C> {
 
     /// Queues a task for the route from the page: at once, or when it
     /// arrives over the link.
-    fn from_page(&mut self, task: Task<C::Payload>) {
+    fn queue_for_route(&mut self, task: Task<C::Payload>) {
         let now = self.now;
         match &mut self.link {
             Some(link) => {

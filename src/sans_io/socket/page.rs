@@ -136,14 +136,14 @@ impl<C: Carrier> Socket<C> {
                     // Over a link, the bytes leave `bufferedAmount` when they
                     // depart, not when they reach the route.
                     let buffered = self.link.is_none();
-                    self.from_page(Task::FromPage {
+                    self.queue_for_route(Task::FromPage {
                         payload: p,
                         buffered,
                     });
                 }
                 Action::Close { code, reason } => {
                     if !self.terminal_queued {
-                        self.from_page(Task::PageClosed { code, reason });
+                        self.queue_for_route(Task::PageClosed { code, reason });
                     }
                 }
             }
