@@ -49,6 +49,6 @@ static ALLOCATOR: web::CountingAllocator<talc::wasm::WasmDynamicTalc> =
 pub use crate::sans_io::message::Message;
 #[cfg(target_arch = "wasm32")]
 pub use web::{
-    InstallError, Installed, Listener, Observer, Pattern, PatternError, RouteError, Wait,
-    WaitError, WebSocketRoute, install, on_websocket, wait_for_websocket,
+    InstallError, Installed, Listener, NetworkConditions, Observer, Pattern, PatternError,
+    RouteError, Wait, WaitError, WebSocketRoute, install, on_websocket, wait_for_websocket,
 };

@@ -3,7 +3,7 @@
 //! and a route forwarding with handlers, echoed by the real server: none lost,
 //! none reordered, all byte-identical.
 //!
-//! `cargo xtask test` runs 3 x 20,000 frames. For the long soak, compile with
+//! `cargo xtask test` runs 3 x 50,000 frames. For the long soak, compile with
 //! `WSROUTE_SOAK_FRAMES=1000000` (see README, "Tests").
 
 #![cfg(target_arch = "wasm32")]

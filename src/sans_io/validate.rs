@@ -241,6 +241,53 @@ pub fn route_close_code_ok(code: u16) -> bool {
     (1000..=4999).contains(&code)
 }
 
+/// A network condition that cannot be: which field, and what it must be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConditionError {
+    /// The field, as JavaScript names it (`latency`, `downloadThroughput`, ...).
+    pub field: &'static str,
+    /// What it must be.
+    pub expected: &'static str,
+}
+
+impl fmt::Display for ConditionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} must be {}", self.field, self.expected)
+    }
+}
+
+impl std::error::Error for ConditionError {}
+
+/// `latency` in milliseconds: a finite number >= 0.
+pub fn latency(ms: f64) -> Result<f64, ConditionError> {
+    if ms.is_finite() && ms >= 0.0 {
+        Ok(ms)
+    } else {
+        Err(ConditionError {
+            field: "latency",
+            expected: "a number of milliseconds >= 0",
+        })
+    }
+}
+
+/// A throughput in bytes per second: `None` (unlimited) for 0 or -1, the
+/// rate for a finite positive number.
+pub fn throughput(
+    field: &'static str,
+    bytes_per_second: f64,
+) -> Result<Option<f64>, ConditionError> {
+    if bytes_per_second == 0.0 || bytes_per_second == -1.0 {
+        Ok(None)
+    } else if bytes_per_second.is_finite() && bytes_per_second > 0.0 {
+        Ok(Some(bytes_per_second))
+    } else {
+        Err(ConditionError {
+            field,
+            expected: "a number of bytes per second > 0 (0 or -1: unlimited)",
+        })
+    }
+}
+
 /// The number of UTF-8 bytes a JavaScript string (given as UTF-16 code units) has after
 /// conversion to a USVString, where every lone surrogate becomes U+FFFD (3 bytes).
 ///
@@ -574,5 +621,26 @@ mod tests {
         use crate::sans_io::validate::utf8_len_of_utf16;
         assert_eq!(utf8_len_of_utf16("h€😀".encode_utf16()), 1 + 3 + 4);
         assert_eq!(utf8_len_of_utf16([0xD800u16].into_iter()), 3);
+    }
+
+    #[test]
+    fn network_conditions_name_the_bad_field() {
+        assert_eq!(latency(0.0), Ok(0.0));
+        assert_eq!(latency(250.5), Ok(250.5));
+        for bad in [-1.0, f64::NAN, f64::INFINITY] {
+            let e = latency(bad).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                "latency must be a number of milliseconds >= 0"
+            );
+        }
+        assert_eq!(throughput("uploadThroughput", 0.0), Ok(None));
+        assert_eq!(throughput("uploadThroughput", -1.0), Ok(None));
+        assert_eq!(throughput("uploadThroughput", 1500.0), Ok(Some(1500.0)));
+        for bad in [-2.0, -0.5, f64::NAN, f64::INFINITY] {
+            let e = throughput("downloadThroughput", bad).unwrap_err();
+            assert_eq!(e.field, "downloadThroughput");
+            assert!(e.to_string().starts_with("downloadThroughput must be"));
+        }
     }
 }

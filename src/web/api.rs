@@ -3,14 +3,16 @@
 
 use std::cell::RefCell;
 use std::fmt;
+use std::time::Duration;
 
 use super::glue;
 use super::install::{self, Failed};
 use super::matcher::Pattern;
+use super::network;
 use super::registry;
 use super::route::WebSocketRoute;
 use super::routed::RouteHandler;
-use crate::sans_io::socket::Side;
+use crate::sans_io::socket::{Conditions, Side};
 
 /// Installs wsroute in place of the global
 /// [`WebSocket`](https://developer.mozilla.org/en-US/docs/Web/API/WebSocket)
@@ -19,8 +21,8 @@ use crate::sans_io::socket::Side;
 /// Guards nest: while any guard lives the shim stays installed. Dropping a
 /// guard removes the routes it added; dropping the last one also removes
 /// every other route (those added from JavaScript included), forgets the base
-/// URL and restores the native `WebSocket`, so tests that share one page each
-/// start clean. Sockets already created keep working either way.
+/// URL and the network conditions, and restores the native `WebSocket`, so
+/// tests that share one page each start clean. Sockets already created keep working either way.
 ///
 /// ```no_run
 /// let ws = wsroute::install().expect("install");
@@ -120,6 +122,57 @@ impl Installed {
         registry::remove_routes(|r| ids.contains(&r.id));
     }
 
+    /// Sets the network conditions of every socket (`None`: removes those set
+    /// for every socket), from now on and for sockets already open: what no
+    /// browser tool applies to WebSockets. See [`NetworkConditions`].
+    ///
+    /// ```no_run
+    /// # let guard = wsroute::install().unwrap();
+    /// use std::time::Duration;
+    /// guard.set_network_conditions(Some(wsroute::NetworkConditions {
+    ///     latency: Duration::from_millis(300),
+    ///     download_throughput: Some(50_000),
+    ///     ..Default::default()
+    /// }));
+    /// ```
+    pub fn set_network_conditions(&self, conditions: Option<NetworkConditions>) {
+        network::set(None, conditions.map(NetworkConditions::into_core));
+    }
+
+    /// Sets the network conditions of the sockets whose URL matches `url`;
+    /// the newest call whose `url` matches a socket decides for it, and
+    /// `None` removes the conditions set with that same `url`.
+    ///
+    /// ```no_run
+    /// # let guard = wsroute::install().unwrap();
+    /// let offline = wsroute::NetworkConditions { offline: true, ..Default::default() };
+    /// guard.set_network_conditions_for("wss://example.test/feed", Some(offline));
+    /// ```
+    pub fn set_network_conditions_for(
+        &self,
+        url: impl Into<Pattern>,
+        conditions: Option<NetworkConditions>,
+    ) {
+        network::set(
+            Some(url.into()),
+            conditions.map(NetworkConditions::into_core),
+        );
+    }
+
+    /// Sets only `offline`, for every socket, as Playwright's `setOffline`:
+    /// every open or connecting socket fails like a dropped connection, and
+    /// new ones never open, until it is set back.
+    ///
+    /// ```no_run
+    /// # let guard = wsroute::install().unwrap();
+    /// guard.set_offline(true);
+    /// // ... the app's reconnect logic runs into a dead network ...
+    /// guard.set_offline(false);
+    /// ```
+    pub fn set_offline(&self, offline: bool) {
+        network::set_offline(offline);
+    }
+
     /// Sets the base URL relative globs resolve against (`None`: the
     /// document's), like Playwright's `baseURL` option.
     ///
@@ -143,6 +196,7 @@ impl Drop for Installed {
         if last {
             registry::remove_routes(|_| true);
             registry::set_base_url(None);
+            network::clear();
             install::uninstall();
         }
     }
@@ -153,5 +207,45 @@ impl fmt::Debug for Installed {
         f.debug_struct("Installed")
             .field("routes", &self.routes.borrow().len())
             .finish()
+    }
+}
+
+/// What the network does to sockets: latency, throughput, offline. Browsers'
+/// network emulation (DevTools, Playwright's `setOffline`) leaves WebSockets
+/// alone; wsroute applies these to every socket the page creates, mocked,
+/// routed to a server or passed through.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// let slow = wsroute::NetworkConditions {
+///     latency: Duration::from_millis(200),
+///     upload_throughput: Some(16_000),
+///     ..Default::default()
+/// };
+/// # let _ = slow;
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NetworkConditions {
+    /// Every matching socket that is open or connecting fails like a dropped
+    /// connection (`error`, close 1006); new ones never open.
+    pub offline: bool,
+    /// Added once each way: to every frame, and to the opening handshake.
+    pub latency: Duration,
+    /// Bytes per second towards the page; `None` (or 0): unlimited.
+    pub download_throughput: Option<u32>,
+    /// Bytes per second from the page; `None` (or 0): unlimited. Bytes waiting
+    /// to leave count in `bufferedAmount`.
+    pub upload_throughput: Option<u32>,
+}
+
+impl NetworkConditions {
+    fn into_core(self) -> Conditions {
+        let rate = |r: Option<u32>| r.filter(|&r| r > 0).map(f64::from);
+        Conditions {
+            offline: self.offline,
+            latency: self.latency.as_secs_f64() * 1000.0,
+            download: rate(self.download_throughput),
+            upload: rate(self.upload_throughput),
+        }
     }
 }

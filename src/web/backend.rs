@@ -2,26 +2,27 @@
 //! factory the class calls from its constructor: a pass-through socket when
 //! no route matches, a routed one when one does.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
 
 use wasm_bindgen::prelude::*;
 
 use super::data;
 use super::env;
 use super::glue;
+use super::network::{self, Conditioned};
 use super::observe::sockets;
 use super::passthrough::Passthrough;
 use super::registry;
-use super::routed::{Routed, Setup};
-use crate::sans_io::socket::PageState;
+use super::routed::{Routed, Setup, Start};
+use crate::sans_io::socket::{Conditions, PageState};
 use crate::sans_io::validate::{self, DomError};
 
 /// The JS-side backend object of one instance of the class.
 #[doc(hidden)]
 #[wasm_bindgen(skip_typescript)]
 pub struct SocketBackend {
-    inner: Rc<RefCell<Backend>>,
+    inner: Rc<Slot>,
 }
 
 impl std::fmt::Debug for SocketBackend {
@@ -48,6 +49,80 @@ enum Now {
     Finished,
 }
 
+/// The backend of one socket, which changes: a pass-through socket becomes a
+/// routed one when network conditions come to apply to it, and a routed one
+/// is replaced by what the page still sees once it is finished.
+struct Slot {
+    backend: RefCell<Backend>,
+    /// The socket's normalised URL (what conditions and routes match).
+    href: String,
+    /// Its id among the sockets network conditions are applied to.
+    watched: Cell<u64>,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        network::unwatch(self.watched.get());
+    }
+}
+
+impl Slot {
+    fn new(backend: Backend, href: String) -> Rc<Slot> {
+        let slot = Rc::new(Slot {
+            backend: RefCell::new(backend),
+            href,
+            watched: Cell::new(0),
+        });
+        slot.follow();
+        let weak: Weak<Slot> = Rc::downgrade(&slot);
+        slot.watched.set(network::watch(weak));
+        slot
+    }
+
+    /// When the routed socket is finished, keeps only what the page sees.
+    fn follow(self: &Rc<Self>) {
+        if let Backend::Routed(r) = &*self.backend.borrow() {
+            let slot = Rc::downgrade(self);
+            let url = r.url().to_owned();
+            r.when_finished(move |page| {
+                if let Some(slot) = slot.upgrade() {
+                    let finished = Backend::Finished { url, page };
+                    // Dropped after the borrow: the socket may be freed now.
+                    drop(slot.backend.replace(finished));
+                }
+            });
+        }
+    }
+}
+
+impl Conditioned for Slot {
+    fn url(&self) -> String {
+        self.href.clone()
+    }
+
+    fn apply(self: Rc<Self>, conditions: Conditions) {
+        let now = match &*self.backend.borrow() {
+            Backend::Native(p) => Now::Native(p.clone()),
+            Backend::Routed(r) => Now::Routed(r.clone()),
+            Backend::Finished { .. } => Now::Finished,
+        };
+        match now {
+            Now::Routed(r) => r.set_conditions(conditions),
+            Now::Native(p) if !conditions.is_clear() => {
+                let Some(native) = registry::with(|r| r.native.clone()) else {
+                    return;
+                };
+                let Some(adopted) = p.adopt(&self.href, conditions, native) else {
+                    return;
+                };
+                drop(self.backend.replace(Backend::Routed(adopted)));
+                self.follow();
+            }
+            Now::Native(_) | Now::Finished => {}
+        }
+    }
+}
+
 /// Makes the backend of a new socket: `target` is the class instance, `url`
 /// and `protocols` the constructor's converted arguments. Throws what the
 /// constructor must throw.
@@ -62,44 +137,44 @@ pub(crate) fn create_socket(
     let native = registry::with(|r| r.native.clone())
         .ok_or_else(|| JsValue::from(js_sys::Error::new("wsroute: not installed")))?;
     let route = registry::choose(&href);
+    let conditions = if network::any() {
+        network::decide(&href)
+    } else {
+        Conditions::default()
+    };
     let observer = sockets::observe_new_socket(&href);
-    let inner = match route {
-        None => Backend::Native(Passthrough::new(
+    let backend = match route {
+        // The fast path: the native socket itself.
+        None if conditions.is_clear() => Backend::Native(Passthrough::new(
             &native,
             target,
             &url,
             &protocols,
             observer.clone(),
         )?),
-        Some(route) => {
+        _ => {
             let list: Vec<String> = js_sys::Array::from(&protocols)
                 .iter()
                 .map(|p| p.as_string().unwrap_or_default())
                 .collect();
             validate::validate_protocols(&list, quirks).map_err(|e| glue::dom_error(&e))?;
+            let start = match route {
+                Some(route) => Start::Route(route.handler.clone()),
+                None => Start::Forward,
+            };
             Backend::Routed(Routed::new(Setup {
                 target,
-                url: href,
+                url: href.clone(),
                 protocols: list,
-                handler: route.handler.clone(),
+                start,
+                conditions,
                 native,
                 quirks,
                 observer: observer.clone(),
             }))
         }
     };
-    let inner = Rc::new(RefCell::new(inner));
-    if let Backend::Routed(r) = &*inner.borrow() {
-        let slot = Rc::downgrade(&inner);
-        let url = r.url().to_owned();
-        r.when_finished(move |page| {
-            if let Some(slot) = slot.upgrade() {
-                let finished = Backend::Finished { url, page };
-                // Dropped after the borrow: the socket may be freed now.
-                drop(std::mem::replace(&mut *slot.borrow_mut(), finished));
-            }
-        });
-    }
+    let inner = Slot::new(backend, href);
     if let Some(o) = &observer {
         sockets::announce(o);
     }
@@ -108,7 +183,7 @@ pub(crate) fn create_socket(
 
 impl SocketBackend {
     fn now(&self) -> Now {
-        match &*self.inner.borrow() {
+        match &*self.inner.backend.borrow() {
             Backend::Native(p) => Now::Native(p.clone()),
             Backend::Routed(r) => Now::Routed(r.clone()),
             Backend::Finished { .. } => Now::Finished,
@@ -117,7 +192,7 @@ impl SocketBackend {
 
     /// Reads what the page sees of a routed socket, finished or not.
     fn page<R>(&self, f: impl FnOnce(&PageState) -> R) -> Option<R> {
-        match &*self.inner.borrow() {
+        match &*self.inner.backend.borrow() {
             Backend::Native(_) => None,
             Backend::Routed(r) => Some(r.with_core(|c| f(c.page()))),
             Backend::Finished { page, .. } => Some(f(page)),
@@ -126,7 +201,7 @@ impl SocketBackend {
 
     /// Changes what the page sees of a finished socket.
     fn finished_page<R>(&self, f: impl FnOnce(&mut PageState) -> R) -> Option<R> {
-        match &mut *self.inner.borrow_mut() {
+        match &mut *self.inner.backend.borrow_mut() {
             Backend::Finished { page, .. } => Some(f(page)),
             _ => None,
         }
@@ -137,7 +212,7 @@ impl SocketBackend {
 impl SocketBackend {
     /// `WebSocket.url`.
     pub fn url(&self) -> String {
-        match &*self.inner.borrow() {
+        match &*self.inner.backend.borrow() {
             Backend::Native(p) => p.url(),
             Backend::Routed(r) => r.url().to_owned(),
             Backend::Finished { url, .. } => url.clone(),

@@ -16,6 +16,7 @@
 //! | [`routed`] | a routed socket: the core's state machine and its effects |
 //! | [`server`] | the real socket behind a route |
 //! | [`native`] | native sockets: construction, listeners, firing events |
+//! | [`network`] | which network conditions apply to which socket |
 //! | [`schedule`] | queuing real tasks |
 //! | [`timer`] | timeouts on the browser's own timers |
 //! | [`data`] | the payload: JavaScript values carried through the core |
@@ -32,6 +33,7 @@ mod install;
 mod js;
 mod matcher;
 mod native;
+mod network;
 mod observe;
 mod passthrough;
 mod registry;
@@ -42,7 +44,7 @@ mod server;
 mod stats;
 mod timer;
 
-pub use api::{InstallError, Installed, install};
+pub use api::{InstallError, Installed, NetworkConditions, install};
 pub use matcher::{Pattern, PatternError};
 pub use observe::{Listener, Observer, Wait, WaitError, on_websocket, wait_for_websocket};
 pub use route::{RouteError, WebSocketRoute};

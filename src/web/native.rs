@@ -137,6 +137,11 @@ impl Target {
         self.0.borrow_mut().take();
     }
 
+    /// Hands the target over (to whoever fires its events from now on).
+    pub(crate) fn take(&self) -> Option<JsValue> {
+        self.0.borrow_mut().take()
+    }
+
     /// A JS listener that re-fires a native socket's messages at the target.
     pub(crate) fn message_forwarder(&self) -> Option<Function> {
         self.get().map(|t| glue::message_forwarder(&t))

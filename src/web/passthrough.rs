@@ -12,13 +12,17 @@ use js_sys::Function;
 use wasm_bindgen::JsValue;
 
 use super::data::{self, Data};
+use super::env;
 use super::glue::{self, NativeMessageEvent, NativeSocket};
 use super::native::{self, Attached, Handlers, Incoming, Target};
 use super::observe::Observer;
-use crate::sans_io::socket::{BinaryType, Failure, ReadyState};
+use super::routed::{Routed, Setup, Start};
+use crate::sans_io::socket::{BinaryType, Conditions, Failure, ReadyState};
 
 pub(crate) struct Passthrough {
     real: NativeSocket,
+    /// The page's socket object, which the native events are fired at.
+    target: Rc<Target>,
     listeners: RefCell<Option<Attached>>,
     observer: Option<Observer>,
     /// The page's `binaryType` while the native socket receives ArrayBuffers
@@ -43,11 +47,12 @@ impl Passthrough {
         });
         let this = Rc::new(Passthrough {
             real: real.clone(),
+            target: Rc::new(Target::new(target)),
             listeners: RefCell::new(None),
             observer,
             binary_type,
         });
-        let listeners = Attached::attach(&real, this.handlers(Rc::new(Target::new(target))));
+        let listeners = Attached::attach(&real, this.handlers(this.target.clone()));
         *this.listeners.borrow_mut() = Some(listeners);
         Ok(this)
     }
@@ -116,6 +121,43 @@ impl Passthrough {
             data = native::blob_of(&data);
         }
         target.fire_message(&data, &e.origin());
+    }
+
+    /// Hands this socket over to a routed socket that forwards it over the
+    /// page's link, now that network `conditions` apply to it; `None` when it
+    /// is closing or closed already (nothing left to condition).
+    pub(crate) fn adopt(
+        &self,
+        href: &str,
+        conditions: Conditions,
+        native: Function,
+    ) -> Option<Rc<Routed>> {
+        let state = self.real.ready_state();
+        if state > ReadyState::Open as u16 {
+            return None;
+        }
+        let target = self.target.take()?;
+        let listeners = self.listeners.borrow_mut().take();
+        if let Some(l) = listeners {
+            l.release();
+        }
+        let opened = (state == ReadyState::Open as u16)
+            .then(|| (self.real.protocol(), self.real.extensions()));
+        let binary_type = BinaryType::parse(&self.binary_type()).unwrap_or(BinaryType::Blob);
+        Some(Routed::new(Setup {
+            target,
+            url: href.to_owned(),
+            protocols: Vec::new(),
+            start: Start::Adopt {
+                socket: self.real.clone(),
+                opened,
+                binary_type,
+            },
+            conditions,
+            native,
+            quirks: env::quirks(),
+            observer: self.observer.clone(),
+        }))
     }
 
     pub(crate) fn url(&self) -> String {

@@ -95,7 +95,7 @@ pub(crate) fn choose(href: &str) -> Option<Rc<Route>> {
 
 /// The base URL globs resolve against: `setBaseURL`, else the document's with
 /// its scheme mapped to ws/wss.
-fn glob_base() -> Option<String> {
+pub(crate) fn glob_base() -> Option<String> {
     with(|r| r.base_url.clone())
         .or_else(env::base_url)
         .map(|b| urls::to_ws_base(&b))

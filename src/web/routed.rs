@@ -15,13 +15,17 @@ use wasm_bindgen::JsValue;
 
 use super::data::{self, Data};
 use super::glue;
+use super::glue::NativeSocket;
 use super::native::{self, Target};
 use super::observe::Observer;
 use super::observe::arrivals::Arrivals;
 use super::schedule::{self, Task};
 use super::server::{RealSocket, ServerEvent};
 use super::stats::{Held, Live};
-use crate::sans_io::socket::{BinaryType, Carrier, CoreError, Effect, PageState, Side, Socket};
+use super::timer::{self, Timeout};
+use crate::sans_io::socket::{
+    BinaryType, Carrier, Conditions, CoreError, Effect, Millis, PageState, Side, Socket,
+};
 use crate::sans_io::validate::{self, DomError, Quirks};
 
 /// User code the machine holds for the route: shared (the machine hands out
@@ -140,18 +144,38 @@ pub(crate) struct Routed {
     /// What route handles hold; it keeps this socket alive until both sides
     /// are finished, as a native socket is while connected, then lets go.
     link: Rc<Link>,
+    /// When the core next wants the time, and the timeout that tells it.
+    wake: RefCell<Option<(Millis, Timeout)>>,
     _live: Live,
 }
 
 /// Told what the page still sees of a finished socket.
 type Finisher = Box<dyn FnOnce(PageState)>;
 
+/// How a routed socket starts.
+pub(crate) enum Start {
+    /// A route handles it: its handler runs in the first task.
+    Route(RouteHandler),
+    /// No route, but network conditions apply: a real socket opens now, and
+    /// everything is forwarded over the page's link.
+    Forward,
+    /// No route, and conditions came to apply to a socket passed through:
+    /// its native socket (connecting, or open with this protocol and these
+    /// extensions) is taken over, and the page's `binaryType` kept.
+    Adopt {
+        socket: NativeSocket,
+        opened: Option<(String, String)>,
+        binary_type: BinaryType,
+    },
+}
+
 /// What a new routed socket is made of.
 pub(crate) struct Setup {
     pub(crate) target: JsValue,
     pub(crate) url: String,
     pub(crate) protocols: Vec<String>,
-    pub(crate) handler: RouteHandler,
+    pub(crate) start: Start,
+    pub(crate) conditions: Conditions,
     pub(crate) native: Function,
     pub(crate) quirks: Quirks,
     pub(crate) observer: Option<Observer>,
@@ -170,8 +194,30 @@ impl Routed {
             url: setup.url.into(),
             protocols: setup.protocols.clone().into(),
         });
+        let now = timer::now();
+        let mut adopted = None;
+        let core = match setup.start {
+            Start::Route(handler) => {
+                let mut core = Socket::new(setup.protocols, handler);
+                if !setup.conditions.is_clear() {
+                    core.set_conditions(now, setup.conditions);
+                }
+                core
+            }
+            Start::Forward => Socket::forwarding(setup.protocols, now, setup.conditions),
+            Start::Adopt {
+                socket,
+                opened,
+                binary_type,
+            } => {
+                adopted = Some(socket);
+                let mut core = Socket::adopted(setup.protocols, opened, binary_type);
+                core.set_conditions(now, setup.conditions);
+                core
+            }
+        };
         let this = Rc::new(Routed {
-            core: RefCell::new(Socket::new(setup.protocols, setup.handler)),
+            core: RefCell::new(core),
             target: Target::new(setup.target),
             origin,
             native: setup.native,
@@ -181,11 +227,21 @@ impl Routed {
             server: RefCell::new(None),
             when_finished: RefCell::new(None),
             link,
+            wake: RefCell::new(None),
             _live: Live::new(Held::RoutedSockets),
         });
         *this.link.socket.borrow_mut() = Some(this.clone());
+        if let Some(socket) = adopted {
+            let real = RealSocket::adopt(socket, this.server_events());
+            *this.server.borrow_mut() = Some(real);
+        }
         this.pump();
         this
+    }
+
+    /// Network conditions now apply (or stop applying) to this socket.
+    pub(crate) fn set_conditions(self: &Rc<Self>, conditions: Conditions) {
+        self.input(|c| c.set_conditions(timer::now(), conditions));
     }
 
     /// Calls `f` with what the page still sees once both sides are finished.
@@ -208,11 +264,51 @@ impl Routed {
         f(&self.core.borrow())
     }
 
-    /// Feeds the state machine, then carries out what it asks for.
+    /// Feeds the state machine (telling it the time first when it runs on a
+    /// clock), then carries out what it asks for.
     pub(crate) fn input<R>(self: &Rc<Self>, f: impl FnOnce(&mut Socket<Web>) -> R) -> R {
-        let r = f(&mut self.core.borrow_mut());
+        let r = {
+            let mut core = self.core.borrow_mut();
+            if core.is_timed() {
+                core.handle_time(timer::now());
+            }
+            f(&mut core)
+        };
         self.pump();
         r
+    }
+
+    /// Sets the timeout for when the core next wants the time, if that
+    /// changed. The timeout being replaced may be the one running now: it is
+    /// dropped after this task.
+    fn rearm(self: &Rc<Self>) {
+        let next = match self.core.try_borrow() {
+            Ok(core) => core.poll_timeout(),
+            Err(_) => return,
+        };
+        let armed = self.wake.borrow().as_ref().map(|(at, _)| *at);
+        if next == armed {
+            return;
+        }
+        let timeout = next.and_then(|at| {
+            let weak = Rc::downgrade(self);
+            // Whole milliseconds, rounded up: a timer that fires early would
+            // find nothing due and, being spent, wake nothing again.
+            let wait = (at - timer::now()).max(0.0).ceil();
+            let t = Timeout::start(wait, move || {
+                if let Some(this) = weak.upgrade() {
+                    // This timeout is spent: the next one is armed afresh.
+                    let spent = this.wake.borrow_mut().take();
+                    this.input(|_| ());
+                    wasm_bindgen_futures::spawn_local(async move { drop(spent) });
+                }
+            })?;
+            Some((at, t))
+        });
+        let old = std::mem::replace(&mut *self.wake.borrow_mut(), timeout);
+        if let Some(old) = old {
+            wasm_bindgen_futures::spawn_local(async move { drop(old) });
+        }
     }
 
     /// The waits on what arrives on `side`.
@@ -236,8 +332,11 @@ impl Routed {
             };
             match effect {
                 Some(effect) => self.execute(effect),
-                None => return,
+                None => break,
             }
+        }
+        if self.wake.borrow().is_some() || self.core.try_borrow().is_ok_and(|c| c.is_timed()) {
+            self.rearm();
         }
     }
 
@@ -379,15 +478,19 @@ impl Routed {
 
     // ---- the real socket ----
 
-    fn open_server(self: &Rc<Self>) {
-        let protocols = self.with_core(|c| c.requested_protocols().to_vec());
+    /// What hears the real socket's events: this socket, while it lives.
+    fn server_events(self: &Rc<Self>) -> Rc<dyn Fn(ServerEvent)> {
         let this: Weak<Routed> = Rc::downgrade(self);
-        let on_event = Rc::new(move |event: ServerEvent| {
+        Rc::new(move |event: ServerEvent| {
             if let Some(this) = this.upgrade() {
                 this.server_event(event);
             }
-        });
-        match RealSocket::open(&self.native, self.url(), &protocols, on_event) {
+        })
+    }
+
+    fn open_server(self: &Rc<Self>) {
+        let protocols = self.with_core(|c| c.requested_protocols().to_vec());
+        match RealSocket::open(&self.native, self.url(), &protocols, self.server_events()) {
             Ok(real) => *self.server.borrow_mut() = Some(real),
             Err(e) => {
                 glue::report(

@@ -44,6 +44,12 @@ impl RealSocket {
     ) -> Result<RealSocket, JsValue> {
         let list: js_sys::Array = protocols.iter().map(|p| JsValue::from_str(p)).collect();
         let socket = native::construct(native, url, &list)?;
+        Ok(RealSocket::adopt(socket, on_event))
+    }
+
+    /// Listens to a native socket made earlier (one that was passed through);
+    /// `on_event` hears what happens from now on.
+    pub(crate) fn adopt(socket: NativeSocket, on_event: Rc<dyn Fn(ServerEvent)>) -> RealSocket {
         socket.set_binary_type("arraybuffer");
         let (on_open, on_message, on_error, on_close) = (
             on_event.clone(),
@@ -82,10 +88,10 @@ impl RealSocket {
                 }),
             },
         );
-        Ok(RealSocket {
+        RealSocket {
             socket,
             listeners: RefCell::new(Some(listeners)),
-        })
+        }
     }
 
     /// Sends a message (the socket is open).

@@ -1,5 +1,6 @@
-//! Timers on the browser's own `setTimeout`, captured once (at install, or at
-//! first use): fake timers a test installs later do not slow or freeze them.
+//! Timers on the browser's own `setTimeout`, and its clock
+//! (`performance.now()`), captured once (at install, or at first use): fake
+//! timers a test installs later do not slow or freeze them.
 
 use std::cell::RefCell;
 
@@ -7,10 +8,13 @@ use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// The global `setTimeout` and `clearTimeout` as they were when captured.
+/// The global `setTimeout` and `clearTimeout` as they were when captured,
+/// and `performance` with its `now`.
 struct Clock {
     set: Function,
     clear: Function,
+    performance: JsValue,
+    now: Option<Function>,
 }
 
 thread_local! {
@@ -33,7 +37,18 @@ pub(crate) fn capture() {
                 global_function("setTimeout"),
                 global_function("clearTimeout"),
             ) {
-                *c = Some(Clock { set, clear });
+                let performance =
+                    Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))
+                        .unwrap_or(JsValue::UNDEFINED);
+                let now = Reflect::get(&performance, &JsValue::from_str("now"))
+                    .ok()
+                    .and_then(|f| f.dyn_into().ok());
+                *c = Some(Clock {
+                    set,
+                    clear,
+                    performance,
+                    now,
+                });
             }
         }
     });
@@ -42,6 +57,18 @@ pub(crate) fn capture() {
 fn with_clock<R>(f: impl FnOnce(&Clock) -> R) -> Option<R> {
     capture();
     CLOCK.with(|c| c.borrow().as_ref().map(f))
+}
+
+/// Milliseconds on the captured clock (`performance.now()`, else `Date.now()`).
+pub(crate) fn now() -> f64 {
+    with_clock(|c| {
+        c.now
+            .as_ref()
+            .and_then(|f| f.call0(&c.performance).ok())
+            .and_then(|v| v.as_f64())
+    })
+    .flatten()
+    .unwrap_or_else(js_sys::Date::now)
 }
 
 /// A pending timeout; dropping it cancels it.

@@ -149,7 +149,56 @@ impl<C: Carrier> Socket<C> {
     /// A new routed socket, CONNECTING, whose `handler` will run in the first task.
     #[inline(never)]
     pub(crate) fn new(requested_protocols: Vec<String>, handler: C::Handler) -> Self {
-        let mut s = Socket {
+        let mut s = Socket::blank(requested_protocols);
+        s.handler = Some(handler);
+        s.queue(Task::RunHandler);
+        s
+    }
+
+    /// A socket no route handles, made (at `now`) under network `conditions`:
+    /// like a route that connects to the server at once and sets no handler,
+    /// it forwards everything both ways over the link, and the edge gets
+    /// [`Effect::OpenServer`] now. Offline, it fails without connecting.
+    pub(crate) fn forwarding(
+        requested_protocols: Vec<String>,
+        now: Millis,
+        conditions: Conditions,
+    ) -> Self {
+        let mut s = Socket::blank(requested_protocols);
+        s.set_conditions(now, conditions);
+        if !conditions.offline {
+            s.server = Server::Connecting;
+            s.emit(Effect::OpenServer);
+        }
+        s
+    }
+
+    /// A socket no route handles, taken over when network conditions come to
+    /// apply to it: its real socket is connecting, or open with `opened`'s
+    /// protocol and extensions (the page saw `open`); the page's
+    /// `binaryType` is `binary_type`. From now on it forwards both ways.
+    pub(crate) fn adopted(
+        requested_protocols: Vec<String>,
+        opened: Option<(String, String)>,
+        binary_type: BinaryType,
+    ) -> Self {
+        let mut s = Socket::blank(requested_protocols);
+        s.page.binary_type = binary_type;
+        match opened {
+            Some((protocol, extensions)) => {
+                s.server = Server::Open;
+                s.page.ready_state = ReadyState::Open;
+                s.page.protocol = protocol;
+                s.page.extensions = extensions;
+                s.open_queued = true;
+            }
+            None => s.server = Server::Connecting,
+        }
+        s
+    }
+
+    fn blank(requested_protocols: Vec<String>) -> Self {
+        Socket {
             page: PageState::default(),
             requested_protocols,
             tasks: VecDeque::new(),
@@ -159,7 +208,7 @@ impl<C: Carrier> Socket<C> {
             next_ticket: 0,
             open_queued: false,
             terminal_queued: false,
-            handler: Some(handler),
+            handler: None,
             handlers: Handlers::default(),
             server: Server::None,
             server_failed: false,
@@ -170,9 +219,7 @@ impl<C: Carrier> Socket<C> {
             finished: false,
             link: None,
             now: 0.0,
-        };
-        s.queue(Task::RunHandler);
-        s
+        }
     }
 
     // ---- page-visible state -------------------------------------------------

@@ -11,7 +11,8 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::sans_io::socket::Side;
+use crate::sans_io::socket::{Conditions, Side};
+use crate::sans_io::validate;
 use crate::web::data::Data;
 use crate::web::glue;
 use crate::web::matcher::{Matcher, Pattern};
@@ -215,4 +216,73 @@ pub(crate) fn wait_for<E: Event + ToJs>(
         wait::register(hub, kind, predicate, settle).start_timer(timeout);
     }
     Ok(promise)
+}
+
+/// `setNetworkConditions`' first argument: an object (each field checked, a
+/// bad one named in a `TypeError`), or `null` (`None`: remove).
+pub(crate) fn conditions(value: &JsValue) -> Result<Option<Conditions>, JsValue> {
+    const WHAT: &str = "setNetworkConditions";
+    if value.is_null() {
+        return Ok(None);
+    }
+    if !value.is_object() {
+        return Err(type_error(&format!(
+            "{WHAT}: conditions must be an object or null"
+        )));
+    }
+    let get =
+        |k: &str| js_sys::Reflect::get(value, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    let bad = |e: validate::ConditionError| type_error(&format!("{WHAT}: {e}"));
+    let number = |k: &'static str, expected: &'static str| -> Result<Option<f64>, JsValue> {
+        let v = get(k);
+        if v.is_undefined() {
+            return Ok(None);
+        }
+        v.as_f64()
+            .map(Some)
+            .ok_or_else(|| bad(validate::ConditionError { field: k, expected }))
+    };
+    let offline = match get("offline") {
+        v if v.is_undefined() => false,
+        v => v.as_bool().ok_or_else(|| {
+            bad(validate::ConditionError {
+                field: "offline",
+                expected: "a boolean",
+            })
+        })?,
+    };
+    let latency = match number("latency", "a number of milliseconds >= 0")? {
+        Some(ms) => validate::latency(ms).map_err(bad)?,
+        None => 0.0,
+    };
+    let rate = |k: &'static str| -> Result<Option<f64>, JsValue> {
+        match number(k, "a number of bytes per second > 0 (0 or -1: unlimited)")? {
+            Some(r) => validate::throughput(k, r).map_err(bad),
+            None => Ok(None),
+        }
+    };
+    Ok(Some(Conditions {
+        offline,
+        latency,
+        download: rate("downloadThroughput")?,
+        upload: rate("uploadThroughput")?,
+    }))
+}
+
+/// The `{ url }` of `setNetworkConditions`' options: `None` for every socket.
+pub(crate) fn conditions_scope(options: &JsValue) -> Result<Option<Pattern>, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(None);
+    }
+    if !options.is_object() {
+        return Err(type_error(
+            "setNetworkConditions: options must be an object",
+        ));
+    }
+    let url =
+        js_sys::Reflect::get(options, &JsValue::from_str("url")).unwrap_or(JsValue::UNDEFINED);
+    if url.is_undefined() {
+        return Ok(None);
+    }
+    pattern(&url).map(Some)
 }

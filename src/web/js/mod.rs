@@ -16,7 +16,7 @@ use super::install::{self, Failed};
 use super::observe::event::Kind;
 use super::observe::observer::SocketEvent;
 use super::observe::sockets;
-use super::{registry, stats};
+use super::{network, registry, stats};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -32,6 +32,19 @@ export type WaitOptions<T> =
   | { predicate?: (value: T) => unknown; timeout?: number };
 /** Options of `WebSocketRoute.close()`: any code a server could report (1000-4999); 1006 fails the page socket. */
 export interface CloseOptions { code?: number; reason?: string }
+/** What the network does to sockets: what no browser tool applies to WebSockets. */
+export interface NetworkConditions {
+  /** Every matching socket fails like a dropped connection; new ones never open. Default false. */
+  offline?: boolean;
+  /** Milliseconds added once each way: to every frame and to the opening handshake. Default 0. */
+  latency?: number;
+  /** Bytes per second towards the page; absent, 0 or -1: unlimited. */
+  downloadThroughput?: number;
+  /** Bytes per second from the page; absent, 0 or -1: unlimited. */
+  uploadThroughput?: number;
+}
+/** Which sockets `setNetworkConditions` applies to (all when absent). */
+export interface NetworkConditionsOptions { url?: UrlMatcher }
 
 export interface WebSocketObserver {
   on(event: 'framesent' | 'framereceived', listener: (frame: WebSocketFrame) => void): this;
@@ -117,6 +130,27 @@ pub fn unroute_all() {
 #[wasm_bindgen(js_name = setBaseURL)]
 pub fn set_base_url(base: Option<String>) {
     registry::set_base_url(base);
+}
+
+/// Sets the network conditions of every socket whose URL matches
+/// `options.url` (all sockets when absent), from now on and for sockets
+/// already open; `null` removes the conditions set with that same `url`.
+#[wasm_bindgen(js_name = setNetworkConditions)]
+pub fn set_network_conditions(
+    #[wasm_bindgen(unchecked_param_type = "NetworkConditions | null")] conditions: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "NetworkConditionsOptions")] options: JsValue,
+) -> Result<(), JsValue> {
+    let conditions = adapt::conditions(&conditions)?;
+    let scope = adapt::conditions_scope(&options)?;
+    network::set(scope, conditions);
+    Ok(())
+}
+
+/// Sets only `offline` of the network conditions, for every socket (as
+/// Playwright's `setOffline`).
+#[wasm_bindgen(js_name = setOffline)]
+pub fn set_offline(offline: bool) {
+    network::set_offline(offline);
 }
 
 /// Calls `listener` with an observer for every socket created from now on.

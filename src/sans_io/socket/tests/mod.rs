@@ -159,15 +159,24 @@ struct Driver {
 
 impl Driver {
     fn new(protocols: &[&str]) -> Self {
+        Driver::with(Socket::new(
+            protocols.iter().map(|p| p.to_string()).collect(),
+            "handler",
+        ))
+    }
+
+    /// Drives `socket`, made however the scenario needs.
+    fn with(socket: Socket<Test>) -> Self {
+        let last_state = socket.page().ready_state();
         let mut d = Driver {
-            socket: Socket::new(protocols.iter().map(|p| p.to_string()).collect(), "handler"),
+            socket,
             log_arrivals: false,
             now: 0.0,
             tickets: Default::default(),
             log: Vec::new(),
             pending: 0,
-            last_state: ReadyState::Connecting,
-            opens: 0,
+            last_state,
+            opens: usize::from(last_state >= ReadyState::Open),
             closes: 0,
             finished: 0,
         };
@@ -401,7 +410,11 @@ impl Driver {
 
 /// Run `steps` on a socket that asked for `protocols`; return the log.
 fn scenario(protocols: &[&str], steps: &[Step]) -> Vec<String> {
-    let mut d = Driver::new(protocols);
+    scenario_on(Driver::new(protocols), steps)
+}
+
+/// Run `steps` with driver `d`; return the log.
+fn scenario_on(mut d: Driver, steps: &[Step]) -> Vec<String> {
     for step in steps {
         d.step(*step);
     }

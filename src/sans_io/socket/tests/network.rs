@@ -3,6 +3,7 @@
 //! connecting, open and closing.
 
 use super::*;
+use crate::sans_io::socket::Conditions;
 
 const fn net(latency: u32, up: Option<u32>, down: Option<u32>) -> Step {
     Net {
@@ -378,5 +379,126 @@ fn conditions_apply_to_connected_routes_too() {
             "open",
             "message text:from the server",
         ]
+    );
+}
+
+/// A socket no route handles, made under conditions: it connects at once
+/// and forwards both ways over the link.
+#[test]
+fn a_pass_through_socket_under_conditions_forwards_over_the_link() {
+    let conditions = Conditions {
+        latency: 25.0,
+        ..Conditions::default()
+    };
+    let socket = Socket::forwarding(vec![], 0.0, conditions);
+    let log = scenario_on(
+        Driver::with(socket),
+        &[
+            ServerOpened("", "permessage-deflate"),
+            RunTasks,
+            LogReadyState,
+            Advance(25),
+            RunTasks,
+            LogProtocol,
+            PageSend(M::Text("up")),
+            Advance(24),
+            RunTasks,
+            Advance(1),
+            RunTasks,
+            ServerMessage(M::Text("down")),
+            Advance(25),
+            RunTasks,
+            PageClose(Some(1000), None),
+            Advance(25),
+            RunTasks,
+            ServerClosed(1000, "", true, false),
+            Advance(25),
+            RunTasks,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "server.open",
+            "readyState=0",
+            "open",
+            "protocol='' extensions='permessage-deflate'",
+            "server.send text:up",
+            "message text:down",
+            "server.close Some(1000) None",
+            "close 1000 '' clean=true",
+            "finished",
+        ]
+    );
+}
+
+/// An open pass-through socket taken over when conditions come to apply:
+/// the page stays OPEN with what it saw, and from then on frames cross the link.
+#[test]
+fn an_open_pass_through_socket_is_taken_over_as_it_is() {
+    let socket = Socket::adopted(
+        vec!["chat".into()],
+        Some(("chat".into(), String::new())),
+        BinaryType::ArrayBuffer,
+    );
+    let log = scenario_on(
+        Driver::with(socket),
+        &[
+            LogReadyState,
+            LogProtocol,
+            net(10, None, None),
+            ServerMessage(M::Bin(&[1])),
+            Advance(10),
+            RunTasks,
+            OFFLINE,
+            RunTasks,
+            ServerClosed(1006, "", false, false),
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "readyState=1",
+            "protocol='chat' extensions=''",
+            "message binary:[1] as arraybuffer",
+            "server.close None None",
+            "error Offline",
+            "close 1006 '' clean=false",
+            "finished",
+        ]
+    );
+}
+
+#[test]
+fn a_connecting_pass_through_socket_is_taken_over_and_opens_over_the_link() {
+    let socket = Socket::adopted(vec![], None, BinaryType::Blob);
+    let log = scenario_on(
+        Driver::with(socket),
+        &[
+            net(10, None, None),
+            ServerOpened("", ""),
+            RunTasks,
+            LogReadyState,
+            Advance(10),
+            RunTasks,
+            LogReadyState,
+        ],
+    );
+    assert_eq!(log, ["readyState=0", "open", "readyState=1"]);
+}
+
+#[test]
+fn a_pass_through_socket_made_offline_never_connects() {
+    let offline = Conditions {
+        offline: true,
+        ..Conditions::default()
+    };
+    let log = scenario_on(
+        Driver::with(Socket::forwarding(vec![], 0.0, offline)),
+        &[RunTasks],
+    );
+    assert_eq!(
+        log,
+        ["error Offline", "close 1006 '' clean=false", "finished"]
     );
 }
