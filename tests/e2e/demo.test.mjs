@@ -40,7 +40,7 @@ async function say(page, prefix, text) {
   await page.click(`#${prefix}-send`);
 }
 
-test('demo (www/ + /config.js): mocked chat and routed echo panels exchange messages and close; screenshot', async ({ page }) => {
+test('demo (www/ + /config.js): mocked chat and routed echo panels exchange messages, slow down, drop offline, reconnect and close; screenshot', async ({ page }) => {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -115,8 +115,59 @@ test('demo (www/ + /config.js): mocked chat and routed echo panels exchange mess
     frames: ['\u2191 ping', '\u2193 [via route] ping', '\u2191 héllo €', '\u2193 [via route] héllo €'],
   });
 
+  // The network control acts on both panels. Latency: a round trip takes at least twice
+  // the latency (timers never fire early; the bound is wide, not a measurement).
+  assert.equal(await page.textContent('#net-applied'), 'wsroute.setNetworkConditions(null)');
+  await page.selectOption('#net-latency', '500');
+  assert.equal(await page.textContent('#net-applied'), 'wsroute.setNetworkConditions({latency: 500})');
+  for (const prefix of ['mock', 'echo']) {
+    const t0 = Date.now();
+    await say(page, prefix, 'slow');
+    await waitForEntry(page, prefix, prefix === 'mock' ? 'received bot: SLOW' : 'received [via route] slow');
+    const took = Date.now() - t0;
+    assert.ok(took >= 1000 - 5, `${prefix}: a round trip under 500 ms latency took ${took} ms`);
+  }
+
   mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+  // Throughput: 1 KB/s each way; 1,000 bytes take about a second up and another down.
+  await page.selectOption('#net-latency', '0');
+  await page.selectOption('#net-throughput', '1000');
+  assert.equal(await page.textContent('#net-applied'),
+    'wsroute.setNetworkConditions({downloadThroughput: 1000, uploadThroughput: 1000})');
+  const big = 'x'.repeat(1000);
+  const t0 = Date.now();
+  await say(page, 'echo', big);
+  await waitForEntry(page, 'echo', `received [via route] ${big}`);
+  const took = Date.now() - t0;
+  assert.ok(took >= 1800, `1,000 bytes each way at 1,000 B/s took ${took} ms (at least 2 x 900 ms)`);
+  await page.selectOption('#net-throughput', '0');
+
+  // Offline: both sockets drop as on a lost connection; reconnecting fails until the page is online.
+  await page.check('#net-offline');
+  for (const prefix of ['mock', 'echo']) {
+    await waitForEntry(page, prefix, 'close closed: code 1006, reason "", wasClean false');
+    await status(page, prefix, 'CLOSED');
+  }
+  await page.click('#mock-reconnect');
+  await status(page, 'mock', 'CLOSED');
+  const offlineTail = (await entries(page, 'mock')).slice(-5);
+  assert.deepEqual(offlineTail, [
+    'error error event',
+    'close closed: code 1006, reason "", wasClean false',
+    'info connecting to wss://chat.example.test/ws',
+    'error error event',
+    'close closed: code 1006, reason "", wasClean false',
+  ], 'mock panel: dropped when the page went offline, and a reconnect while offline fails');
+  await page.uncheck('#net-offline');
+  assert.equal(await page.textContent('#net-applied'), 'wsroute.setNetworkConditions(null)');
+  for (const prefix of ['mock', 'echo']) {
+    await page.click(`#${prefix}-reconnect`);
+    await status(page, prefix, 'OPEN');
+  }
+  await say(page, 'echo', 'back');
+  await waitForEntry(page, 'echo', 'received [via route] back');
 
   // Closes: the mock answers the page's close (onClose -> close with the same code and
   // reason); the echo server echoes the close frame; /close makes the mock close with 4000.
@@ -132,7 +183,10 @@ test('demo (www/ + /config.js): mocked chat and routed echo panels exchange mess
   await say(page, 'mock', '/close');
   await waitForEntry(page, 'mock', 'close closed: code 4000, reason "bye", wasClean true');
 
+  // Newest first: the mock's last socket, the two opened back online, the one
+  // created offline, the two dropped by going offline.
   const states = await page.$$eval('#live-list > li .sock-state', (els) => els.map((e) => e.textContent));
-  assert.deepEqual(states, ['closed', 'closed', 'closed'], 'three sockets (the mock reconnected), all closed');
+  assert.deepEqual(states, ['closed', 'closed', 'closed', ...Array(3).fill('error: the network is offline')],
+    'six sockets, all closed; the observer saw the offline failures');
   assert.deepEqual(errors, [], 'no page errors');
 });
