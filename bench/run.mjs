@@ -20,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startFirefox } from './firefox.mjs';
+import { measureNetwork, networkTable } from './network.mjs';
 // The e2e suite's launch flags: nothing leaves the machine.
 import { CHROMIUM_ARGS } from '../tests/e2e/chromium-args.mjs';
 
@@ -59,6 +60,8 @@ const ROUNDS_BUDGET_MS = Q ? 75_000 : 480_000;
 const FIREFOX_BUDGET_MS = Q ? 60_000 : 300_000;
 const RUN_TIMEOUT_MS = Q ? 10_000 : 30_000; // one workload in one page
 const MEMORY_SOCKETS = Q ? 1_000 : 10_000;
+// Runs of the network-conditions measurement per system (network.mjs).
+const NETWORK_RUNS = Q ? 1 : 3;
 
 const WORKLOADS = [
   {
@@ -194,8 +197,9 @@ async function runOne(browser, system, workload) {
     ctx = await withTimeout(openSystem(browser, system), 30_000, 'page setup');
     const args = { ...workload.args, url: system.url(), timeoutMs: RUN_TIMEOUT_MS };
     if (args.warmup) args.warmup = { ...args.warmup, timeoutMs: RUN_TIMEOUT_MS };
+    const entry = workload.entry || 'benchRun';
     const r = await withTimeout(
-      ctx.page.evaluate((a) => benchRun(a), args),
+      ctx.page.evaluate(([e, a]) => window[e](a), [entry, args]),
       // warmup + run, each bounded in the page; this is the outer bound.
       2 * RUN_TIMEOUT_MS + 5_000,
       workload.label,
@@ -273,7 +277,7 @@ async function runFirefoxOne(ff, system, workload) {
     if (!ready.ok) throw new Error(`setup failed: ${ready.error}`);
     const args = { ...workload.args, url: system.url(), timeoutMs: RUN_TIMEOUT_MS };
     if (args.warmup) args.warmup = { ...args.warmup, timeoutMs: RUN_TIMEOUT_MS };
-    const r = await withTimeout(ff.run('return await benchRun(args);', args), 2 * RUN_TIMEOUT_MS + 5_000, workload.label);
+    const r = await withTimeout(ff.run(`return await ${workload.entry || 'benchRun'}(args);`, args), 2 * RUN_TIMEOUT_MS + 5_000, workload.label);
     return { ok: true, ...r };
   } catch (e) {
     return { ok: false, error: firstLine(e) };
@@ -298,6 +302,7 @@ async function measureFirefox(log) {
     const systems = MEASURED.filter((s) => !s.pw);
     const rounds = await measureRounds(systems, (system, workload) => runFirefoxOne(ff, system, workload),
       FIREFOX_BUDGET_MS, log, 'firefox ');
+    const network = await measureNetwork(systems, (system, workload) => runFirefoxOne(ff, system, workload), NETWORK_RUNS, log, 'firefox ');
     const tagPage = (name) => async () => {
       await ff.navigate('about:blank');
       await ff.navigate(`${env.httpURL}/${name}`);
@@ -308,7 +313,7 @@ async function measureFirefox(log) {
     const empty = await installSamples(n, tagPage('install-empty.html'));
     const f = (xs) => xs.map((x) => x.toFixed(2)).join(' ');
     log(`firefox install: first statement to installed ${f(tag.inner)} ms; page view ${f(tag.page)} ms; empty script ${f(empty.page)} ms`);
-    return { version: ff.version, systems: systems.map((s) => s.id), rounds, install: { tag, empty } };
+    return { version: ff.version, systems: systems.map((s) => s.id), rounds, network, install: { tag, empty } };
   } finally {
     await withTimeout(ff.close(), 15_000, 'Firefox close').catch(() => {});
   }
@@ -614,7 +619,7 @@ function workloadTables(L, systems, results, misses, heading) {
   }
 }
 
-function report({ m, rounds, install, memory, profile, load, firefox }) {
+function report({ m, rounds, network, install, memory, profile, load, firefox }) {
   const L = [];
   const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
   L.push('# wsroute benchmarks');
@@ -655,6 +660,8 @@ function report({ m, rounds, install, memory, profile, load, firefox }) {
     L.push(`Firefox: not measured (${firefox.skipped || firefox.error}).`);
     L.push('');
   }
+  networkTable(L, '', network);
+  if (firefox && firefox.network) networkTable(L, 'Firefox: ', firefox.network);
   L.push('## Size and install time of `pkg/wsroute.global.js`');
   L.push('');
   const sizeOk = env.globalGzip > 0 && env.globalGzip <= 16 * 1024;
@@ -693,7 +700,7 @@ function report({ m, rounds, install, memory, profile, load, firefox }) {
   L.push('**Script start to installed** is `wsroute.__installMs`, which the classic script records from its first statement to the end of `install()`: ' +
     'base64 decoding, synchronous compilation and instantiation of the inlined wasm, and the class definition. The target applies to it. ' +
     '**Page view** is `performance.now()` from an init script (or inline script) just before the classic script to one just after it, in a fresh context each time; ' +
-    'for the script tag it starts at the later of that and the script\'s `responseEnd` (so it excludes the download) and so also counts parsing the 245 KB script ' +
+    `for the script tag it starts at the later of that and the script's \`responseEnd\` (so it excludes the download) and so also counts parsing the ${kb(env.globalRaw)} script ` +
     'and the browser\'s own work to run a script element, which the empty-script baseline shows. One unmeasured page load comes first (the first page of a fresh browser is up to 5x slower).' +
     (errors.length ? ` Errors: ${errors.join('; ')}.` : ''));
   L.push('');
@@ -766,14 +773,15 @@ async function main() {
     const m = await machine(browser);
     const install = await measureInstall(browser, log);
     const rounds = await measureRounds(MEASURED, (system, workload) => runOne(browser, system, workload), ROUNDS_BUDGET_MS, log);
+    const network = await measureNetwork(MEASURED, (system, workload) => runOne(browser, system, workload), NETWORK_RUNS, log);
     const memory = env.systems.length ? [] : await measureMemory(browser, log);
     const profile = await profileMockBurst(browser, log);
     const firefox = await measureFirefox(log);
     const load = { start: loadStart, end: await loadavg(), busyBefore };
-    const { text, misses } = report({ m, rounds, install, memory, profile, load, firefox });
+    const { text, misses } = report({ m, rounds, network, install, memory, profile, load, firefox });
     await mkdir(env.outDir, { recursive: true });
     await writeFile(path.join(env.outDir, 'report.md'), text);
-    await writeFile(path.join(env.outDir, 'results.json'), JSON.stringify({ machine: m, rounds, install, memory, profile, firefox, misses }, null, 1));
+    await writeFile(path.join(env.outDir, 'results.json'), JSON.stringify({ machine: m, rounds, network, install, memory, profile, firefox, misses }, null, 1));
     console.log('');
     console.log(text);
     return 0;
