@@ -87,3 +87,23 @@ impl Payload for Message {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Message;
+
+    #[test]
+    fn text_and_bytes_give_the_payload_of_their_kind_only() {
+        let text = Message::from("ping");
+        let binary = Message::from(vec![1u8, 2]);
+        let empty_text = Message::from("");
+        let empty_binary = Message::from(Vec::<u8>::new());
+        assert_eq!(text.text(), Some("ping"));
+        assert_eq!(text.bytes(), None);
+        assert_eq!(binary.bytes(), Some(&[1u8, 2][..]));
+        assert_eq!(binary.text(), None);
+        assert_eq!(empty_text.text(), Some(""));
+        assert_eq!(empty_binary.bytes(), Some(&[][..]));
+        assert_eq!(empty_binary.text(), None);
+    }
+}

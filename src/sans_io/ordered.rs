@@ -82,7 +82,9 @@ mod tests {
     #[test]
     fn a_pending_item_holds_back_later_ones_until_resolved() {
         let mut q = Ordered::default();
+        assert!(q.is_empty());
         q.push(1);
+        assert!(!q.is_empty());
         q.push_pending(7);
         q.push(3);
         assert_eq!(q.pop_ready(), Some(1));
@@ -102,7 +104,9 @@ mod tests {
         q.push(5);
         q.resolve(99, 0); // unknown tickets change nothing
         assert_eq!(q.pop_ready(), None);
+        assert!(!q.is_empty(), "a pending place counts");
         q.cancel(1);
         assert_eq!(q.pop_ready(), Some(5));
+        assert!(q.is_empty());
     }
 }

@@ -117,6 +117,7 @@ pub(crate) struct Socket<C: Carrier> {
     /// An `Open` task was queued (or ran): the page gets `open` at most once.
     open_queued: bool,
     /// A `Close` or `Fail` task was queued: nothing else reaches the page.
+    /// Only those tasks make the page `Closed`, so `Closed` implies this.
     terminal_queued: bool,
     handler: Option<C::Handler>,
     handlers: Handlers<C>,
@@ -315,7 +316,7 @@ impl<C: Carrier> Socket<C> {
     /// queued at once, dropping what was still on its way to the page; one
     /// that comes from the peer crosses the link like everything else.
     fn fail_page(&mut self, why: Failure) {
-        if self.terminal_queued || self.page.ready_state == ReadyState::Closed {
+        if self.terminal_queued {
             return;
         }
         self.terminal_queued = true;
@@ -434,7 +435,7 @@ impl<C: Carrier> Socket<C> {
     /// socket behind a route is closed, the route's page-side `onClose` hears
     /// 1006, and the page fails (`error`, close 1006).
     fn go_offline(&mut self) {
-        if self.terminal_queued || self.page.ready_state == ReadyState::Closed {
+        if self.terminal_queued {
             return;
         }
         if let Some(link) = &mut self.link {

@@ -114,7 +114,7 @@ impl<C: Carrier> Socket<C> {
     /// fails it instead. Without a page-side `onClose`, the server side closes
     /// too (default wiring).
     fn close_page(&mut self, code: Option<u16>, reason: Option<String>) {
-        if self.terminal_queued || self.page.ready_state == ReadyState::Closed {
+        if self.terminal_queued {
             return;
         }
         let code = code.filter(|c| *c != NO_STATUS);

@@ -103,6 +103,12 @@ enum Step {
     RouteSend(Side, M),
     /// The route calls `close({code, reason})` on a side.
     RouteClose(Side, Option<u16>, Option<&'static str>),
+    /// The route calls `send(blob)` on a side; the label names its ticket.
+    RouteSendBlob(Side, u64),
+    /// The Blob the route sent with this label has been read.
+    RouteBlobRead(Side, u64, M),
+    /// Reading the Blob the route sent with this label failed.
+    RouteBlobFailed(Side, u64),
     /// The real socket opened with this protocol and extensions.
     ServerOpened(&'static str, &'static str),
     /// The real socket received a message.
@@ -113,6 +119,8 @@ enum Step {
     LogReadyState,
     /// Log `buffered=N`.
     LogBuffered,
+    /// Log `tasks=N`: tasks announced and not run yet.
+    LogTasks,
     /// Log `protocol='..' extensions='..'`.
     LogProtocol,
     /// The real socket fired `error`.
@@ -215,6 +223,14 @@ impl Driver {
             },
             BlobRead(ticket, m) => s.page_blob_read(self.tickets[&ticket], m.message()),
             BlobFailed(ticket) => s.page_blob_failed(self.tickets[&ticket]),
+            RouteSendBlob(side, label) => {
+                let t = s.route_send_blob(side);
+                self.tickets.insert(label, t);
+            }
+            RouteBlobRead(side, label, m) => {
+                s.route_blob_read(side, self.tickets[&label], m.message())
+            }
+            RouteBlobFailed(side, label) => s.route_blob_failed(side, self.tickets[&label]),
             PageClose(code, reason) => s.page_close(code, reason.map(String::from)),
             HandlerReturned => s.handler_returned(),
             HandlerFailed => s.handler_failed("boom".into()),
@@ -272,6 +288,10 @@ impl Driver {
             LogBuffered => {
                 let n = s.page().buffered_amount();
                 self.log.push(format!("buffered={n}"));
+            }
+            LogTasks => {
+                let n = self.pending;
+                self.log.push(format!("tasks={n}"));
             }
             LogProtocol => {
                 let line = format!(
@@ -442,7 +462,9 @@ fn connected_open_then(steps: &[Step]) -> Vec<Step> {
 }
 
 mod connected;
+mod connected_close;
 mod finishing;
+mod guards;
 mod handler_failure;
 mod network;
 mod notify;

@@ -95,3 +95,85 @@ fn a_new_socket_runs_its_handler_in_the_first_task() {
     ));
     assert!(s.poll_effect().is_none());
 }
+
+#[test]
+fn the_requested_protocols_are_kept_as_asked() {
+    let d = Driver::new(&["chat", "superchat"]);
+    assert_eq!(d.socket.requested_protocols(), ["chat", "superchat"]);
+    assert!(Driver::new(&[]).socket.requested_protocols().is_empty());
+}
+
+#[test]
+fn a_mock_route_that_sends_first_opens_the_page_once_before_its_messages() {
+    let log = scenario(
+        &["chat"],
+        &[
+            RunTasks,
+            RouteSend(Page, M::Text("hi")),
+            RouteSend(Page, M::Text("again")),
+            HandlerReturned,
+            RunTasks,
+            LogProtocol,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "open",
+            "message text:hi",
+            "message text:again",
+            "protocol='chat' extensions=''",
+        ]
+    );
+}
+
+#[test]
+fn nothing_the_route_sends_reaches_a_closing_page() {
+    let log = scenario(
+        &[],
+        &mock_open_then(&[
+            On(Page, OnClose),
+            PageClose(Some(1000), None),
+            RunTasks,
+            RouteSend(Page, M::Text("late")),
+            LogTasks,
+            RunTasks,
+            LogReadyState,
+        ]),
+    );
+    // Not even a task is queued for it.
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "open",
+            "route.onClose page Some(1000) None",
+            "tasks=0",
+            "readyState=2",
+        ]
+    );
+}
+
+#[test]
+fn nothing_the_route_sends_after_its_close_reaches_the_page() {
+    let log = scenario(
+        &[],
+        &mock_open_then(&[
+            RouteClose(Page, Some(4000), Some("bye")),
+            LogReadyState,
+            RouteSend(Page, M::Text("after")),
+            RunTasks,
+        ]),
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "open",
+            "readyState=1",
+            "close 4000 'bye' clean=true",
+            "finished",
+        ]
+    );
+}
