@@ -238,16 +238,13 @@ fn parse_alternatives(
 /// wildcard.
 fn parse_stars(chars: &[char], i: usize, hi: usize, seq: &mut Vec<Token>) -> usize {
     let before = i.checked_sub(1).and_then(|b| chars.get(b)).copied();
-    let mut end = i;
-    while end < hi && chars.get(end) == Some(&'*') {
-        end += 1;
-    }
-    let after = if end < hi {
-        chars.get(end).copied()
-    } else {
-        None
-    };
-    if end - i < 2 {
+    // Counted in a slice that ends at `hi`, so no comparison with `hi` is needed (one with
+    // `<=` in its place would behave the same: `chars[hi]` is the group's `}` or past the end).
+    let rest = chars.get(i..hi).unwrap_or_default();
+    let stars = rest.iter().take_while(|&&c| c == '*').count();
+    let after = rest.get(stars).copied();
+    let mut end = i + stars;
+    if stars < 2 {
         seq.push(Token::Star);
     } else if after == Some('/') {
         end += 1;

@@ -97,37 +97,26 @@ impl Placeholders {
     /// of a URL with a special scheme are lower-cased (ASCII: the socket URL has a punycode
     /// host), as those parts are case-insensitive.
     fn restore(&self, resolved: &str) -> String {
-        let host_end = host_end(resolved);
-        let mut found: Vec<(usize, usize, String)> = self
-            .pieces
-            .iter()
-            .filter_map(|(placeholder, original)| {
-                let at = crate::sans_io::text::find(resolved, placeholder)?;
-                let text = if at < host_end {
-                    original.to_ascii_lowercase()
-                } else {
-                    original.clone()
-                };
-                Some((at, placeholder.len(), text))
-            })
-            .collect();
-        // Only a few pieces: an insertion sort keeps std's sort (about 5 KB of
-        // wasm) out of the build.
-        for i in 1..found.len() {
-            let mut j = i;
-            while j > 0 && found[j - 1].0 > found[j].0 {
-                found.swap(j - 1, j);
-                j -= 1;
-            }
+        // Pieces inside `head` (the scheme and host) are lower-cased. It ends at a delimiter
+        // or at the end of `resolved`, so a placeholder is wholly inside it or wholly after it.
+        let head = resolved.get(..host_end(resolved)).unwrap_or_default();
+        let mut out = resolved.to_string();
+        // The originals never contain the prefix, so putting one back can neither make nor
+        // hide a placeholder: they go back one at a time, in any order. (This replaces a sort
+        // by position whose `>` could as well have been `>=`: no two placeholders share one.)
+        for (placeholder, original) in &self.pieces {
+            let Some(at) = crate::sans_io::text::find(&out, placeholder) else {
+                continue;
+            };
+            let text = if crate::sans_io::text::contains(head, placeholder) {
+                original.to_ascii_lowercase()
+            } else {
+                original.clone()
+            };
+            let before = out.get(..at).unwrap_or_default();
+            let after = out.get(at + placeholder.len()..).unwrap_or_default();
+            out = format!("{before}{text}{after}");
         }
-        let mut out = String::with_capacity(resolved.len());
-        let mut copied = 0;
-        for (at, len, text) in found {
-            out.push_str(resolved.get(copied..at).unwrap_or_default());
-            out.push_str(&text);
-            copied = at + len;
-        }
-        out.push_str(resolved.get(copied..).unwrap_or_default());
         out
     }
 }
@@ -204,8 +193,8 @@ impl<'a> Shape<'a> {
         Shape {
             scheme_piece,
             scheme_is_glob: scheme_piece.is_some_and(|s| has_meta(s) || has_byte(s, b'?')),
-            has_authority: pieces.len() > 2
-                && pieces.get(1).is_some_and(|p| p.is_empty())
+            // Whether there is a third piece does not matter: only that one is read as a host.
+            has_authority: pieces.get(1).is_some_and(|p| p.is_empty())
                 && (first.is_empty() || scheme_piece.is_some()),
             scheme: match scheme_piece {
                 Some(s) => s.strip_suffix(':'),
@@ -294,4 +283,34 @@ fn resolve_with(
         _ => ws_scheme(scheme),
     };
     Some(format!("{scheme}:{rest}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_ports_in_a_host_piece() {
+        assert_eq!(normalise_port("*.test:0080", None), "*.test:80");
+        assert_eq!(normalise_port("*.test:80", Some("ws")), "*.test");
+        assert_eq!(normalise_port("*.test:443", Some("WSS")), "*.test");
+        assert_eq!(normalise_port("*.test:443", Some("ws")), "*.test:443");
+        assert_eq!(normalise_port("*.test", Some("ws")), "*.test");
+        assert_eq!(normalise_port("*.test:", Some("ws")), "*.test:");
+        assert_eq!(normalise_port("*.test:8*", Some("ws")), "*.test:8*");
+        // A port with no host before it is not a host and port: left as written.
+        assert_eq!(normalise_port(":80", Some("ws")), ":80");
+        assert_eq!(normalise_port(":0080", None), ":0080");
+    }
+
+    #[test]
+    fn pieces_go_back_wherever_the_parser_put_them() {
+        let mut placeholders = Placeholders::new("ws://H*/A*/B*/C*", None);
+        let [h, a, b, c] = ["H*", "A*", "B*", "C*"].map(|piece| placeholders.hide(piece));
+        assert_eq!(
+            placeholders.restore(&format!("ws://{h}/{c}/{b}?{a}")),
+            "ws://h*/C*/B*?A*"
+        );
+        assert_eq!(placeholders.restore(&format!("ws://x/{b}")), "ws://x/B*");
+    }
 }

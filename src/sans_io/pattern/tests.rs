@@ -222,6 +222,56 @@ fn resolution() {
     }
 }
 
+/// Where a piece is, or is not, a scheme or a host; literal ports the URL parser would
+/// refuse; the dot segments Playwright leaves to the parser; the case of hosts.
+#[test]
+fn resolution_corners() {
+    let localhost = Some("http://localhost:3000/app/");
+    let cases: &[(&str, Option<&str>, &str)] = &[
+        // `:` alone is no scheme: the glob is a relative path, and its third piece a path
+        // segment, kept as written (not a host whose port loses its leading zeros)
+        (
+            "://*.test:0080/ws",
+            localhost,
+            "ws://localhost:3000/app/://*.test:0080/ws",
+        ),
+        // only `http` and `https` become `ws` and `wss`, not schemes that contain `http`
+        ("httpx://h/x", None, "httpx://h/x"),
+        ("HTTPX://h/x", None, "httpx://h/x"),
+        // a third piece is a host only after `scheme://` or `//`; in a path `:80` stays
+        ("/a/*:80", localhost, "ws://localhost:3000/a/*:80"),
+        ("a/b/*:80", localhost, "ws://localhost:3000/app/a/b/*:80"),
+        ("//h/a/*:80", localhost, "ws://h/a/*:80"),
+        // a port the URL parser refuses is not rewritten as one it would take
+        ("ws://*.test:+80/x", None, "ws://*.test:+80/x"),
+        ("ws://*.test:070000/x", None, "ws://*.test:070000/x"),
+        ("ws://*.test:65536/x", None, "ws://*.test:65536/x"),
+        ("ws://*.test:065535/x", None, "ws://*.test:65535/x"),
+        // with a host the parser refuses, every piece is hidden (as in Playwright) but
+        // `.` and `..`, which the parser still resolves
+        ("ws://exa mple/./a/../x", None, "ws://exa mple/x"),
+        ("ws://exa mple/a/.././x/", None, "ws://exa mple/x/"),
+        // hosts are lower-cased whatever the scheme's length; paths keep their case
+        ("wss://*.Example.TEST", None, "wss://*.example.test/"),
+        ("https://*.Example.TEST", None, "wss://*.example.test/"),
+        ("http*://*.Example.TEST", None, "ws*://*.example.test/"),
+        ("https://h/*Chat", None, "wss://h/*Chat"),
+        ("ws://example.test/*Chat", None, "ws://example.test/*Chat"),
+        (
+            "wss://*.Example.TEST/{A,B}?Q=*X",
+            None,
+            "wss://*.example.test/{A,B}?Q=*X",
+        ),
+    ];
+    for (pattern, base, want) in cases {
+        assert_eq!(
+            resolve(pattern, *base, &TestParser),
+            *want,
+            "{pattern:?} against {base:?}"
+        );
+    }
+}
+
 #[test]
 fn matching_resolved_globs() {
     let localhost = Some("http://localhost:3000/app/");
