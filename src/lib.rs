@@ -47,8 +47,21 @@ static ALLOCATOR: web::CountingAllocator<talc::wasm::WasmDynamicTalc> =
     web::CountingAllocator::new(talc::wasm::new_wasm_dynamic_allocator());
 
 pub use crate::sans_io::message::Message;
+
+/// HAR logs of WebSocket sessions: what `record_har` gives and
+/// `route_from_har` replays. [`Har`] is the file; the other types are its
+/// parts, with the fields Chrome DevTools uses for WebSockets.
+pub mod har {
+    pub use crate::sans_io::har::model::{
+        Content, Creator, Empty, Entry, Har, Header, Log, Request, Response, Timings,
+        WebSocketClose, WebSocketMessage,
+    };
+    pub use crate::sans_io::har::script::HarError;
+}
+pub use har::Har;
 #[cfg(target_arch = "wasm32")]
 pub use web::{
-    InstallError, Installed, Listener, NetworkConditions, Observer, Pattern, PatternError,
-    RouteError, Wait, WaitError, WebSocketRoute, install, on_websocket, wait_for_websocket,
+    HarOptions, HarRecorder, InstallError, Installed, Listener, NetworkConditions, Observer,
+    Pattern, PatternError, RouteError, Wait, WaitError, WebSocketRoute, install, on_websocket,
+    wait_for_websocket,
 };

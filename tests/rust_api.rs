@@ -311,3 +311,95 @@ async fn route_side_waits_see_what_each_side_sends() -> Result<(), wsroute::Wait
 
 /// The page side and the server side of one routed socket.
 struct WebSocketRouteHandle(wsroute::WebSocketRoute, wsroute::WebSocketRoute);
+
+/// A page session on `url`: text, bytes, then "bye" (the mock closes).
+async fn session(url: &str) -> Vec<String> {
+    let ws = WebSocket::new_with_str(url, "chat").expect("construct");
+    ws.set_binary_type(BinaryType::Arraybuffer);
+    let log: Log = Rc::default();
+    let done = record(&ws, &log);
+    let sender = ws.clone();
+    let on_open = Closure::once_into_js(move || {
+        sender.send_with_str("ping").expect("send text");
+        sender.send_with_u8_array(&[1, 2, 3]).expect("send bytes");
+        sender.send_with_str("bye").expect("send bye");
+    });
+    ws.add_event_listener_with_callback("open", on_open.unchecked_ref())
+        .expect("listener");
+    closed(done).await;
+    log.take()
+}
+
+#[wasm_bindgen_test]
+async fn rust_records_a_har_and_replays_it_with_the_same_log() {
+    let url = "wss://example.test/recorded";
+    let guard = wsroute::install().expect("install");
+    guard.route(url, |route| {
+        let reply = route.clone();
+        route.on_message(move |m| match m {
+            Message::Text(t) if t == "bye" => {
+                let _ = reply.close_with(Some(4000), Some("done"));
+            }
+            Message::Text(t) => reply.send(t.to_uppercase()),
+            Message::Binary(b) => reply.send(b.iter().rev().copied().collect::<Vec<u8>>()),
+        });
+    });
+    let recorder = guard.record_har(Some("wss://example.test/**".into()));
+    let live = session(url).await;
+    let har = recorder.stop();
+    drop(guard);
+
+    let entry = &har.log.entries[0];
+    assert_eq!(har.log.entries.len(), 1);
+    assert_eq!(entry.request.url, url);
+    let frames: Vec<String> = entry
+        .web_socket_messages
+        .iter()
+        .flatten()
+        .map(|m| format!("{} {} {}", m.kind, m.opcode, m.data))
+        .collect();
+    assert_eq!(
+        frames,
+        [
+            "send 1 ping",
+            "send 2 AQID",
+            "send 1 bye",
+            "receive 1 PING",
+            "receive 2 AwIB",
+        ]
+    );
+    let close = entry
+        .web_socket_close
+        .clone()
+        .expect("the close is recorded");
+    assert_eq!(
+        (close.code, close.reason.as_str(), close.by_page),
+        (4000, "done", false)
+    );
+
+    // Through JSON and back, as a file would go.
+    let text = serde_json::to_string(&har).expect("serialize");
+    let loaded: wsroute::Har = serde_json::from_str(&text).expect("deserialize");
+    assert_eq!(loaded, har);
+
+    let guard = wsroute::install().expect("install");
+    guard
+        .route_from_har(&loaded, wsroute::HarOptions::default())
+        .expect("a readable log");
+    assert_eq!(session(url).await, live);
+
+    let mut broken = loaded.clone();
+    if let Some(m) = broken.log.entries[0]
+        .web_socket_messages
+        .as_mut()
+        .and_then(|m| m.get_mut(1))
+    {
+        m.data = "%%".into();
+    }
+    let e = guard
+        .route_from_har(&broken, wsroute::HarOptions::default())
+        .expect_err("bad base64");
+    assert_eq!(e.path(), "entries[0]._webSocketMessages[1].data");
+    assert_eq!(e.problem(), "not base64 (opcode 2)");
+    drop(guard);
+}

@@ -6,6 +6,7 @@
 //! | module | owns |
 //! |---|---|
 //! | [`socket`] | the state machine of one routed socket: inputs, tasks, effects |
+//! | [`har`] | HAR sessions: the types, reading a log for replay, replaying, recording |
 //! | [`message`] | [`Message`](message::Message) and what the machine needs of a payload |
 //! | [`ordered`] | a FIFO whose items may wait for data that arrives later (Blob reads) |
 //! | [`pattern`] | Playwright's URL globs: resolution against a base URL, matching |
@@ -16,6 +17,7 @@
 // On the host only the tests use what the edge uses.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code, unused_imports))]
 
+pub(crate) mod har;
 pub(crate) mod message;
 pub(crate) mod ordered;
 pub(crate) mod pattern;

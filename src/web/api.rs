@@ -6,12 +6,15 @@ use std::fmt;
 use std::time::Duration;
 
 use super::glue;
+use super::har::{self, HarOptions, HarRecorder};
 use super::install::{self, Failed};
 use super::matcher::Pattern;
 use super::network;
 use super::registry;
 use super::route::WebSocketRoute;
 use super::routed::RouteHandler;
+use crate::sans_io::har::model::Har;
+use crate::sans_io::har::script::HarError;
 use crate::sans_io::socket::{Conditions, Side};
 
 /// Installs wsroute in place of the global
@@ -171,6 +174,43 @@ impl Installed {
     /// ```
     pub fn set_offline(&self, offline: bool) {
         network::set_offline(offline);
+    }
+
+    /// Starts recording every socket created from now on whose URL
+    /// `pattern` matches (all when `None`), mocked, routed or passed through:
+    /// [`HarRecorder::stop`] gives the HAR log, one entry per socket with its
+    /// frames as the page saw them (Chrome DevTools' format).
+    ///
+    /// ```no_run
+    /// # let guard = wsroute::install().unwrap();
+    /// let recorder = guard.record_har(Some("wss://example.test/**".into()));
+    /// // ... the page talks to the real server ...
+    /// let har = recorder.stop(); // serde: save it as JSON, replay it later
+    /// # let _ = har;
+    /// ```
+    pub fn record_har(&self, pattern: Option<Pattern>) -> HarRecorder {
+        HarRecorder::start(pattern)
+    }
+
+    /// Replays the WebSocket sessions of `har` as mocks: the k-th socket to a
+    /// URL replays the k-th session recorded for it (the last one again once
+    /// they run out); server frames follow what they followed in the
+    /// recording, each recorded page frame waits for the page's next one,
+    /// and one that differs closes the socket with 1011. A socket with no
+    /// session fails like a refused connection, unless
+    /// [`HarOptions::fallback`]. Like a route: the newest route wins, and
+    /// dropping this guard removes it. A log that cannot be read is an error
+    /// naming the entry and field, and routes nothing.
+    ///
+    /// ```no_run
+    /// # fn demo(guard: &wsroute::Installed, har: &wsroute::Har) -> Result<(), wsroute::har::HarError> {
+    /// guard.route_from_har(har, wsroute::HarOptions::default())?;
+    /// # Ok(()) }
+    /// ```
+    pub fn route_from_har(&self, har: &Har, options: HarOptions) -> Result<(), HarError> {
+        let id = har::replay::route_from_har(har, options)?;
+        self.routes.borrow_mut().push(id);
+        Ok(())
     }
 
     /// Sets the base URL relative globs resolve against (`None`: the

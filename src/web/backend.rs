@@ -142,7 +142,16 @@ pub(crate) fn create_socket(
     } else {
         Conditions::default()
     };
-    let observer = sockets::observe_new_socket(&href);
+    // The shim always passes an array of strings.
+    let list = || -> Vec<String> {
+        js_sys::Array::from(&protocols)
+            .iter()
+            .map(|p| p.as_string().unwrap_or_default())
+            .collect()
+    };
+    let observer = sockets::is_watched()
+        .then(|| sockets::observe_new_socket(&href, &list()))
+        .flatten();
     let backend = match route {
         // The fast path: the native socket itself.
         None if conditions.is_clear() => Backend::Native(Passthrough::new(
@@ -153,10 +162,7 @@ pub(crate) fn create_socket(
             observer.clone(),
         )?),
         _ => {
-            let list: Vec<String> = js_sys::Array::from(&protocols)
-                .iter()
-                .map(|p| p.as_string().unwrap_or_default())
-                .collect();
+            let list = list();
             validate::validate_protocols(&list, quirks).map_err(|e| glue::dom_error(&e))?;
             let start = match route {
                 Some(route) => Start::Route(route.handler.clone()),

@@ -8,6 +8,7 @@
 //! | [`route`] | [`WebSocketRoute`], the route handler's handle |
 //! | [`matcher`] | [`Pattern`]: which URLs a route handles |
 //! | [`observe`] | observers, listeners and waits |
+//! | [`har`] | recording sockets as HAR, replaying HAR sessions as a route |
 //! | [`js`] | the JavaScript API; every JS value enters through `js/adapt.rs` |
 //! | [`install`] | putting the shim class in place of `WebSocket`, and back |
 //! | [`registry`] | routes, base URL, the native constructor |
@@ -29,6 +30,7 @@ mod backend;
 mod data;
 mod env;
 mod glue;
+mod har;
 mod install;
 mod js;
 mod matcher;
@@ -45,6 +47,7 @@ mod stats;
 mod timer;
 
 pub use api::{InstallError, Installed, NetworkConditions, install};
+pub use har::{HarOptions, HarRecorder};
 pub use matcher::{Pattern, PatternError};
 pub use observe::{Listener, Observer, Wait, WaitError, on_websocket, wait_for_websocket};
 pub use route::{RouteError, WebSocketRoute};

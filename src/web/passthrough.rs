@@ -98,7 +98,7 @@ impl Passthrough {
             close: (move |e: web_sys::CloseEvent| {
                 let this = this_close.upgrade();
                 if let Some(o) = this.as_ref().and_then(|t| t.observer.as_ref()) {
-                    o.closed();
+                    o.closed(e.code(), &e.reason(), e.was_clean());
                 }
                 target.fire_close(e.code(), &e.reason(), e.was_clean());
                 let listeners = this.and_then(|t| t.listeners.borrow_mut().take());
@@ -226,6 +226,10 @@ impl Passthrough {
     pub(crate) fn close(&self, code: Option<f64>, reason: Option<String>) -> Result<(), JsValue> {
         let code = code.map(JsValue::from_f64).unwrap_or(JsValue::UNDEFINED);
         let reason = reason.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        self.real.close_any(&code, &reason)
+        self.real.close_any(&code, &reason)?;
+        if let Some(o) = &self.observer {
+            o.page_called_close();
+        }
+        Ok(())
     }
 }

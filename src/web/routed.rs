@@ -361,7 +361,7 @@ impl Routed {
                 was_clean,
             } => {
                 if let Some(o) = &self.observer {
-                    o.closed();
+                    o.closed(code, &reason, was_clean);
                 }
                 self.target.fire_close(code, &reason, was_clean);
             }
@@ -472,6 +472,9 @@ impl Routed {
     ) -> Result<(), JsValue> {
         let (code, reason) = validate::close_arguments(code, reason, self.quirks)
             .map_err(|e| glue::dom_error(&e))?;
+        if let Some(o) = &self.observer {
+            o.page_called_close();
+        }
         self.input(|c| c.page_close(code, reason));
         Ok(())
     }

@@ -189,4 +189,55 @@ test('demo (www/ + /config.js): mocked chat and routed echo panels exchange mess
   assert.deepEqual(states, ['closed', 'closed', 'closed', ...Array(3).fill('error: the network is offline')],
     'six sockets, all closed; the observer saw the offline failures');
   assert.deepEqual(errors, [], 'no page errors');
+
+  // Record and replay: record a chat session, download it, replay the chat from it.
+  await page.click('#har-record');
+  await page.click('#mock-reconnect');
+  await status(page, 'mock', 'OPEN');
+  await say(page, 'mock', 'hello again');
+  await waitForEntry(page, 'mock', 'received bot: HELLO AGAIN');
+  await page.click('#mock-close');
+  await status(page, 'mock', 'CLOSED');
+  await page.click('#har-record'); // Stop
+  assert.equal(await page.textContent('#har-status'), 'recorded 1 socket(s), 3 frame(s)');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#har-download')]);
+  const har = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.equal(download.suggestedFilename(), 'wsroute-session.har');
+  assert.deepEqual(har.log.entries.map((e) => [e.request.url, e._webSocketMessages.map((m) => `${m.type} ${m.data}`), e._webSocketClose]), [[
+    'wss://chat.example.test/ws',
+    ['receive Welcome to the mock chat! Type /help for commands.', 'send hello again', 'receive bot: HELLO AGAIN'],
+    { code: 1000, reason: 'closed by the user', wasClean: true, byPage: true },
+  ]], 'the downloaded HAR');
+
+  await page.click('#har-replay');
+  assert.equal(await page.textContent('#har-status'), 'replaying the chat from the recording: reconnect the chat panel');
+  const before = (await entries(page, 'mock')).length;
+  await page.click('#mock-reconnect');
+  await status(page, 'mock', 'OPEN');
+  await say(page, 'mock', 'hello again');
+  await waitForEntry(page, 'mock', 'received bot: HELLO AGAIN');
+  await page.click('#mock-close');
+  await status(page, 'mock', 'CLOSED');
+  // The next socket replays the same (last) session; the page strays from it.
+  await page.click('#mock-reconnect');
+  await status(page, 'mock', 'OPEN');
+  await say(page, 'mock', 'something else');
+  await status(page, 'mock', 'CLOSED');
+  assert.deepEqual((await entries(page, 'mock')).slice(before), [
+    'info connecting to wss://chat.example.test/ws',
+    'open open',
+    'received Welcome to the mock chat! Type /help for commands.',
+    'sent hello again',
+    'received bot: HELLO AGAIN',
+    'info close(1000, "closed by the user")',
+    'close closed: code 1000, reason "closed by the user", wasClean true',
+    'info connecting to wss://chat.example.test/ws',
+    'open open',
+    'received Welcome to the mock chat! Type /help for commands.',
+    'sent something else',
+    'close closed: code 1011, reason "wsroute: unexpected message", wasClean true',
+  ], 'the replayed chat, then a page that says something the recording does not have');
+  assert.deepEqual(errors, [
+    'wsroute: wss://chat.example.test/ws: unexpected message: the page sent the text "something else" where the recording has the text "hello again"',
+  ], 'the replay says on the console what it expected');
 });

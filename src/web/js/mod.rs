@@ -7,6 +7,7 @@
 //! typings take every `export function` of the generated typings.
 
 pub(crate) mod adapt;
+pub(crate) mod har;
 pub(crate) mod observer;
 pub(crate) mod route;
 
@@ -16,7 +17,7 @@ use super::install::{self, Failed};
 use super::observe::event::Kind;
 use super::observe::observer::SocketEvent;
 use super::observe::sockets;
-use super::{network, registry, stats};
+use super::{har as replay, network, registry, stats};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -45,6 +46,47 @@ export interface NetworkConditions {
 }
 /** Which sockets `setNetworkConditions` applies to (all when absent). */
 export interface NetworkConditionsOptions { url?: UrlMatcher }
+
+/** One frame of a recorded WebSocket session (Chrome DevTools' format). */
+export interface HarWebSocketMessage {
+  /** 'send' (the page sent it) or 'receive' (the page received it); other types are skipped. */
+  type: string;
+  /** Seconds since the epoch (Chrome DevTools, wsroute); Playwright writes milliseconds. */
+  time: number;
+  /** 1 text, 2 binary. */
+  opcode: number;
+  /** The text, or the bytes in base64. */
+  data: string;
+}
+/** One request of a HAR log; for a WebSocket, the whole session. */
+export interface HarEntry {
+  startedDateTime: string;
+  time: number;
+  request: { method: string; url: string; httpVersion: string; headers: { name: string; value: string }[]; [field: string]: unknown };
+  response: { status: number; statusText: string; [field: string]: unknown };
+  _resourceType?: string;
+  _webSocketMessages?: HarWebSocketMessage[];
+  /** How the socket closed, as the page saw it (wsroute's field). */
+  _webSocketClose?: { code: number; reason: string; wasClean: boolean };
+  [field: string]: unknown;
+}
+/** A HAR 1.2 log: what `recordHAR` gives and `routeFromHAR` replays. */
+export interface Har {
+  log: { version: string; creator: { name: string; version: string }; entries: HarEntry[]; [field: string]: unknown };
+}
+/** Which sockets `recordHAR` records (all when absent). */
+export interface RecordHAROptions { url?: UrlMatcher }
+/** How `routeFromHAR` replays. */
+export interface RouteFromHAROptions {
+  /** Replay only these entries, and take only these sockets. */
+  url?: UrlMatcher;
+  /** A socket with no recorded session: fail it like a refused connection (default), or let older routes take it. */
+  notFound?: 'abort' | 'fallback';
+  /** 'recorded' keeps the recorded gaps before server frames; 'none' (default) sends them at once. */
+  timing?: 'none' | 'recorded';
+  /** Whether the page's frame is the recorded one (default: same type, same text or bytes). */
+  match?: (recorded: string | ArrayBuffer, actual: string | ArrayBuffer) => boolean;
+}
 
 export interface WebSocketObserver {
   on(event: 'framesent' | 'framereceived', listener: (frame: WebSocketFrame) => void): this;
@@ -151,6 +193,31 @@ pub fn set_network_conditions(
 #[wasm_bindgen(js_name = setOffline)]
 pub fn set_offline(offline: bool) {
     network::set_offline(offline);
+}
+
+/// Starts recording every socket created from now on whose URL matches
+/// `options.url` (all when absent); `stop()` returns the HAR log.
+#[wasm_bindgen(js_name = recordHAR)]
+pub fn record_har(
+    #[wasm_bindgen(unchecked_optional_param_type = "RecordHAROptions")] options: JsValue,
+) -> Result<har::JsHarRecorder, JsValue> {
+    let keep = har::url_option(&options, "recordHAR")?;
+    Ok(replay::HarRecorder::start(keep).into())
+}
+
+/// Replays the WebSocket sessions of a HAR log (an object or JSON text) as
+/// mocks; throws a `TypeError` naming the entry and field, before routing
+/// anything, when the log cannot be read.
+#[wasm_bindgen(js_name = routeFromHAR)]
+pub fn route_from_har(
+    #[wasm_bindgen(unchecked_param_type = "Har | string")] har: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RouteFromHAROptions")] options: JsValue,
+) -> Result<(), JsValue> {
+    let options = har::options(&options)?;
+    let log = har::har(har)?;
+    replay::replay::route_from_har(&log, options)
+        .map_err(|e| js_sys::TypeError::new(&format!("routeFromHAR: {e}")))?;
+    Ok(())
 }
 
 /// Calls `listener` with an observer for every socket created from now on.

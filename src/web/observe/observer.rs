@@ -52,6 +52,16 @@ impl Event for SocketEvent {
     }
 }
 
+/// How a socket closed, as the page saw it.
+#[derive(Clone, Debug)]
+pub(crate) struct Closed {
+    pub(crate) code: u16,
+    pub(crate) reason: String,
+    pub(crate) was_clean: bool,
+    /// The page called `close()` first.
+    pub(crate) by_page: bool,
+}
+
 /// The events of a socket that JavaScript listeners may name.
 pub(crate) const SOCKET_EVENTS: [Kind; 4] = [
     Kind::FrameSent,
@@ -81,6 +91,12 @@ pub struct Observer {
 
 struct Inner {
     url: String,
+    /// The subprotocols the page asked for.
+    protocols: Box<[String]>,
+    /// The close the page saw.
+    close: RefCell<Option<Closed>>,
+    /// The page called `close()` before the socket closed.
+    page_closing: Cell<bool>,
     closed: Cell<bool>,
     hub: Rc<Hub<SocketEvent>>,
     /// Events waiting behind a Blob frame whose bytes are being read.
@@ -96,10 +112,13 @@ struct Inner {
 }
 
 impl Observer {
-    pub(crate) fn new(url: String) -> Self {
+    pub(crate) fn new(url: String, protocols: Box<[String]>) -> Self {
         Observer {
             inner: Rc::new(Inner {
                 url,
+                protocols,
+                close: RefCell::new(None),
+                page_closing: Cell::new(false),
                 closed: Cell::new(false),
                 hub: Rc::default(),
                 ordered: RefCell::default(),
@@ -214,9 +233,33 @@ impl Observer {
         self.deliver(SocketEvent::SocketError(what));
     }
 
-    /// The page's socket closed.
-    pub(crate) fn closed(&self) {
+    /// The page's socket closed with `code` and `reason`.
+    pub(crate) fn closed(&self, code: u16, reason: &str, was_clean: bool) {
+        let by_page = self.inner.page_closing.get();
+        self.inner.close.borrow_mut().get_or_insert_with(|| Closed {
+            code,
+            reason: reason.to_owned(),
+            was_clean,
+            by_page,
+        });
         self.deliver(SocketEvent::Close(self.clone()));
+    }
+
+    /// The page called `close()` (and it did not throw).
+    pub(crate) fn page_called_close(&self) {
+        if !self.is_closed() {
+            self.inner.page_closing.set(true);
+        }
+    }
+
+    /// The close the page saw, once it has.
+    pub(crate) fn close_details(&self) -> Option<Closed> {
+        self.inner.close.borrow().clone()
+    }
+
+    /// The subprotocols the page asked for.
+    pub(crate) fn protocols(&self) -> &[String] {
+        &self.inner.protocols
     }
 
     fn listen(&self, kind: Kind, mut f: impl FnMut(&SocketEvent) + 'static) -> Listener {

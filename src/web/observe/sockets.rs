@@ -18,12 +18,15 @@ pub(crate) fn sockets() -> Rc<Hub<SocketEvent>> {
     SOCKETS.with(Rc::clone)
 }
 
+/// Whether anyone watches new sockets.
+pub(crate) fn is_watched() -> bool {
+    SOCKETS.with(|h| h.is_watched())
+}
+
 /// An observer for a socket being created, when anyone is watching.
 #[inline(never)]
-pub(crate) fn observe_new_socket(url: &str) -> Option<Observer> {
-    SOCKETS
-        .with(|h| h.is_watched())
-        .then(|| Observer::new(url.to_owned()))
+pub(crate) fn observe_new_socket(url: &str, protocols: &[String]) -> Option<Observer> {
+    is_watched().then(|| Observer::new(url.to_owned(), protocols.into()))
 }
 
 /// Reports a new socket to `on('websocket')` listeners and waiters, before
