@@ -36,6 +36,10 @@ const env = {
   outDir: process.env.BENCH_OUT_DIR || path.join(repo, 'target', 'bench'),
   globalRaw: Number(process.env.BENCH_GLOBAL_RAW || 0),
   globalGzip: Number(process.env.BENCH_GLOBAL_GZIP || 0),
+  wasmRaw: Number(process.env.BENCH_WASM_RAW || 0),
+  wasmGzip: Number(process.env.BENCH_WASM_GZIP || 0),
+  baseGlobalRaw: Number(process.env.BENCH_BASE_GLOBAL_RAW || 0),
+  baseGlobalGzip: Number(process.env.BENCH_BASE_GLOBAL_GZIP || 0),
   rev: process.env.BENCH_REV || 'unknown',
   chromium: process.env.CHROMIUM || '/usr/bin/chromium',
   globalScript: path.join(repo, 'pkg', 'wsroute.global.js'),
@@ -670,6 +674,12 @@ function report({ m, rounds, network, install, memory, profile, load, firefox })
   L.push('|---|---:|---|---|');
   L.push(`| raw size | ${fmt(env.globalRaw)} B (${kb(env.globalRaw)}) | | |`);
   L.push(`| gzip -9 size | ${fmt(env.globalGzip)} B (${kb(env.globalGzip)}) | <= 16 KB | ${sizeOk ? 'yes' : '**NO**'} |`);
+  if (env.wasmRaw) L.push(`| \`pkg/wsroute_bg.wasm\` (the ES module's wasm), raw / gzip -9 | ${fmt(env.wasmRaw)} B / ${fmt(env.wasmGzip)} B | | |`);
+  if (env.baseGlobalRaw) {
+    const d = (a, b) => `${a - b >= 0 ? '+' : ''}${fmt(a - b)} B`;
+    L.push(`| baseline ${env.baseRev}: raw / gzip -9 | ${fmt(env.baseGlobalRaw)} B / ${fmt(env.baseGlobalGzip)} B ` +
+      `(this build ${d(env.globalRaw, env.baseGlobalRaw)} / ${d(env.globalGzip, env.baseGlobalGzip)}) | | |`);
+  }
   const ff = firefox && firefox.install ? firefox.install : null;
   // [label, samples, target?]: the target is about the script's own time.
   const rows = [

@@ -3,11 +3,14 @@
 //! semantics, compiled to WebAssembly.
 //!
 //! [`install`] replaces the page's
-//! [`WebSocket`](https://developer.mozilla.org/en-US/docs/Web/API/WebSocket) with a class the
-//! page cannot tell from the native one. Sockets whose URL a route matches are handed to the
+//! [`WebSocket`](https://developer.mozilla.org/en-US/docs/Web/API/WebSocket) with a class that
+//! keeps the native interface (the tests compare it with the native one; the README lists the
+//! few differences a page can see). Sockets whose URL a route matches are handed to the
 //! route ([`WebSocketRoute`]): it can play the server, or [connect to the real
 //! one](WebSocketRoute::connect_to_server) and sit between. Every socket can be observed
-//! ([`on_websocket`], [`Observer`]) and awaited ([`Wait`]).
+//! ([`on_websocket`], [`Observer`]) and awaited ([`Wait`]), slowed down or cut off
+//! ([`Installed::set_network_conditions`]), recorded and replayed as HAR
+//! ([`Installed::record_har`], [`Installed::route_from_har`]).
 //!
 //! ```no_run
 //! # #[cfg(target_arch = "wasm32")]

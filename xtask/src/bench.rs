@@ -145,6 +145,9 @@ pub fn bench(o: &Opts) -> Result<()> {
         })?
         .len();
     let gzip = gzip_size(&global).ok_or("bench: cannot run gzip to measure the global script")?;
+    let wasm = root.join("pkg/wsroute_bg.wasm");
+    let wasm_raw = std::fs::metadata(&wasm).map(|m| m.len()).unwrap_or(0);
+    let wasm_gzip = gzip_size(&wasm).unwrap_or(0);
     npm_install(&root.join("bench"))?;
     let baseline = o.baseline.as_deref().map(build_baseline).transpose()?;
     let servers = Servers::start(&root, baseline.as_deref())?;
@@ -168,14 +171,25 @@ pub fn bench(o: &Opts) -> Result<()> {
         .env("BENCH_OUT_DIR", &out_dir)
         .env("BENCH_GLOBAL_RAW", raw.to_string())
         .env("BENCH_GLOBAL_GZIP", gzip.to_string())
+        .env("BENCH_WASM_RAW", wasm_raw.to_string())
+        .env("BENCH_WASM_GZIP", wasm_gzip.to_string())
         .env("BENCH_REV", revision())
         .env(
             "CHROMIUM",
             std::env::var_os("CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into()),
         );
     if let (Some(dir), Some(rev)) = (&baseline, &o.baseline) {
-        c.env("BENCH_BASE_SCRIPT", dir.join("wsroute.global.js"))
-            .env("BENCH_BASE_REV", rev);
+        let base_global = dir.join("wsroute.global.js");
+        let base_raw = std::fs::metadata(&base_global)
+            .map(|m| m.len())
+            .unwrap_or(0);
+        c.env("BENCH_BASE_SCRIPT", &base_global)
+            .env("BENCH_BASE_REV", rev)
+            .env("BENCH_BASE_GLOBAL_RAW", base_raw.to_string())
+            .env(
+                "BENCH_BASE_GLOBAL_GZIP",
+                gzip_size(&base_global).unwrap_or(0).to_string(),
+            );
     }
     let started = Instant::now();
     let ok = run_bounded(c, o.node_limit())?;

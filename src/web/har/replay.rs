@@ -221,10 +221,21 @@ impl Player {
     }
 }
 
-/// A frame for a console message: text quoted, binary as its bytes.
+/// A frame for a console message: text quoted, binary as its bytes (no
+/// `Debug` formatting: it is kilobytes of wasm).
 fn show(m: &Message) -> String {
     match m {
-        Message::Text(t) => format!("the text {t:?}"),
-        Message::Binary(b) => format!("{} bytes {b:?}", b.len()),
+        Message::Text(t) => format!("the text \"{t}\""),
+        Message::Binary(b) => {
+            let mut out = format!("{} bytes [", b.len());
+            for (i, byte) in b.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&byte.to_string());
+            }
+            out.push(']');
+            out
+        }
     }
 }
