@@ -135,19 +135,7 @@ pub fn bench(o: &Opts) -> Result<()> {
         build::build()?;
     }
     let root = repo_root();
-    let global = root.join("pkg/wsroute.global.js");
-    let raw = std::fs::metadata(&global)
-        .map_err(|e| {
-            format!(
-                "bench: {} is missing ({e}); run `cargo xtask build`",
-                global.display()
-            )
-        })?
-        .len();
-    let gzip = gzip_size(&global).ok_or("bench: cannot run gzip to measure the global script")?;
-    let wasm = root.join("pkg/wsroute_bg.wasm");
-    let wasm_raw = std::fs::metadata(&wasm).map(|m| m.len()).unwrap_or(0);
-    let wasm_gzip = gzip_size(&wasm).unwrap_or(0);
+    let sizes = sizes(&root)?;
     npm_install(&root.join("bench"))?;
     let baseline = o.baseline.as_deref().map(build_baseline).transpose()?;
     let servers = Servers::start(&root, baseline.as_deref())?;
@@ -169,10 +157,7 @@ pub fn bench(o: &Opts) -> Result<()> {
             which("geckodriver").unwrap_or_default().into_os_string(),
         )
         .env("BENCH_OUT_DIR", &out_dir)
-        .env("BENCH_GLOBAL_RAW", raw.to_string())
-        .env("BENCH_GLOBAL_GZIP", gzip.to_string())
-        .env("BENCH_WASM_RAW", wasm_raw.to_string())
-        .env("BENCH_WASM_GZIP", wasm_gzip.to_string())
+        .envs(sizes)
         .env("BENCH_REV", revision())
         .env(
             "CHROMIUM",
@@ -200,6 +185,29 @@ pub fn bench(o: &Opts) -> Result<()> {
     publish(o, &root, &report)?;
     println!("bench: done in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// The sizes the report prints, as `BENCH_*` variables: the classic script
+/// (raw, gzip -9; required) and the ES module's wasm.
+fn sizes(root: &std::path::Path) -> Result<Vec<(&'static str, String)>> {
+    let global = root.join("pkg/wsroute.global.js");
+    let raw = std::fs::metadata(&global)
+        .map_err(|e| {
+            format!(
+                "bench: {} is missing ({e}); run `cargo xtask build`",
+                global.display()
+            )
+        })?
+        .len();
+    let gzip = gzip_size(&global).ok_or("bench: cannot run gzip to measure the global script")?;
+    let wasm = root.join("pkg/wsroute_bg.wasm");
+    let wasm_raw = std::fs::metadata(&wasm).map(|m| m.len()).unwrap_or(0);
+    Ok(vec![
+        ("BENCH_GLOBAL_RAW", raw.to_string()),
+        ("BENCH_GLOBAL_GZIP", gzip.to_string()),
+        ("BENCH_WASM_RAW", wasm_raw.to_string()),
+        ("BENCH_WASM_GZIP", gzip_size(&wasm).unwrap_or(0).to_string()),
+    ])
 }
 
 /// The servers a bench run talks to, all on 127.0.0.1.
