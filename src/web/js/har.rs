@@ -70,25 +70,11 @@ pub(crate) fn options(options: &JsValue) -> Result<HarOptions, JsValue> {
     if options.is_undefined() || options.is_null() {
         return Ok(o);
     }
-    match get(options, "notFound").as_string().as_deref() {
-        None if get(options, "notFound").is_undefined() => {}
-        Some("abort") => {}
-        Some("fallback") => o = o.fallback(),
-        _ => {
-            return Err(type_error(&format!(
-                "{WHAT}: notFound must be 'abort' or 'fallback'"
-            )));
-        }
+    if choice(options, "notFound", ["abort", "fallback"])? {
+        o = o.fallback();
     }
-    match get(options, "timing").as_string().as_deref() {
-        None if get(options, "timing").is_undefined() => {}
-        Some("none") => {}
-        Some("recorded") => o = o.recorded_timing(),
-        _ => {
-            return Err(type_error(&format!(
-                "{WHAT}: timing must be 'none' or 'recorded'"
-            )));
-        }
+    if choice(options, "timing", ["none", "recorded"])? {
+        o = o.recorded_timing();
     }
     let f = get(options, "match");
     if !f.is_undefined() {
@@ -106,6 +92,20 @@ pub(crate) fn options(options: &JsValue) -> Result<HarOptions, JsValue> {
         });
     }
     Ok(o)
+}
+
+/// A string option of `routeFromHAR` that is absent, `default` or `other`:
+/// whether it is `other`.
+fn choice(options: &JsValue, key: &str, [default, other]: [&str; 2]) -> Result<bool, JsValue> {
+    let value = get(options, key);
+    match value.as_string() {
+        None if value.is_undefined() => Ok(false),
+        Some(v) if v == default => Ok(false),
+        Some(v) if v == other => Ok(true),
+        _ => Err(type_error(&format!(
+            "routeFromHAR: {key} must be '{default}' or '{other}'"
+        ))),
+    }
 }
 
 /// A HAR log given as an object or as JSON text, read field by field (only
