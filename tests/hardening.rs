@@ -31,34 +31,17 @@ extern "C" {
     fn hex(bytes: &JsValue) -> String;
 }
 
-/// Only Chromium (started with `--js-flags=--expose-gc`, see webdriver.json)
-/// lets a page force a garbage collection.
-fn can_force_gc() -> bool {
-    let navigator =
-        js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).expect("navigator");
-    let ua = js_sys::Reflect::get(&navigator, &"userAgent".into())
-        .ok()
-        .and_then(|u| u.as_string())
-        .unwrap_or_default();
-    ua.contains("Chrome/")
-}
-
 /// What a leak check of `n` sockets a round logs when nothing leaks.
 fn no_leaks(prefix: &str, n: usize) -> Vec<String> {
     let mut lines: Vec<String> = (1..=4)
         .map(|r| format!("{prefix}round {r}: {n}/{n} echoed, nativeListeners=0 routeCallbacks=0 routedSockets=0"))
         .collect();
     lines.push(format!("{prefix}observed {} sockets", 5 * n));
-    if can_force_gc() {
-        lines.push(format!(
-            "{prefix}heap per socket within the bound after GC: true"
-        ));
-        lines.push(format!("{prefix}observers after GC: 0"));
-    } else {
-        lines.push(format!(
-            "{prefix}heap per socket within the bound before GC: true"
-        ));
-    }
+    lines.push(format!("{prefix}garbage collected: true"));
+    lines.push(format!(
+        "{prefix}heap per socket within the bound after GC: true"
+    ));
+    lines.push(format!("{prefix}observers after GC: 0"));
     lines
 }
 
