@@ -57,8 +57,61 @@ export function isBlob(value) {
   return typeof value === 'object' && value !== null && hasBrand(blobSize, value);
 }
 
-function isBinary(data) {
-  return typeof data === 'object' && data !== null && (isView(data) || isArrayBuffer(data) || isBlob(data));
+const typedArrayBuffer = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'buffer').get;
+const dataViewBuffer = Object.getOwnPropertyDescriptor(DataView.prototype, 'buffer').get;
+const resizable = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'resizable')?.get;
+const WasmMemory = typeof WebAssembly === 'object' ? WebAssembly.Memory : undefined;
+let sharedByteLength;
+
+/// Whether `value` is a SharedArrayBuffer (of any realm). Its prototype is
+/// found once, when first needed: the constructor is not exposed to pages
+/// that are not cross-origin isolated, but WebAssembly shared memory is.
+function isSharedArrayBuffer(value) {
+  if (sharedByteLength === undefined) {
+    let proto = typeof SharedArrayBuffer === 'function' ? SharedArrayBuffer.prototype : null;
+    if (proto === null && WasmMemory !== undefined) {
+      try {
+        proto = Object.getPrototypeOf(new WasmMemory({ initial: 0, maximum: 0, shared: true }).buffer);
+      } catch {
+        proto = null;
+      }
+    }
+    sharedByteLength = proto === null ? null : Object.getOwnPropertyDescriptor(proto, 'byteLength').get;
+  }
+  return sharedByteLength !== null && hasBrand(sharedByteLength, value);
+}
+
+function notAllowed(what) {
+  return new TypeError(`Failed to execute 'send' on 'WebSocket': The provided ArrayBuffer value must not be ${what}.`);
+}
+
+/// `data` as WebIDL's `BufferSource` takes it, given the buffer it is or
+/// views: a shared or resizable buffer is refused; a detached one (length 0)
+/// is an empty message.
+function bufferSource(data, buffer) {
+  if (!hasBrand(arrayBufferByteLength, buffer)) throw notAllowed('shared');
+  if (resizable !== undefined && apply(resizable, buffer, [])) throw notAllowed('resizable');
+  return apply(arrayBufferByteLength, buffer, []) === 0 ? new ArrayBuffer(0) : data;
+}
+
+/// The argument of `send()` converted as WebIDL's
+/// `(BufferSource or Blob or USVString)` union is: binary data as it is (a
+/// view or buffer of any realm), anything else as a string.
+function toMessage(data) {
+  if (typeof data !== 'object' || data === null) return `${data}`;
+  if (isView(data)) {
+    let buffer;
+    try {
+      buffer = apply(typedArrayBuffer, data, []);
+    } catch {
+      buffer = apply(dataViewBuffer, data, []);
+    }
+    return bufferSource(data, buffer);
+  }
+  if (isArrayBuffer(data)) return bufferSource(data, data);
+  if (isBlob(data)) return data;
+  if (isSharedArrayBuffer(data)) throw notAllowed('shared');
+  return `${data}`;
 }
 
 function missingArgument(what) {
@@ -163,15 +216,19 @@ export function defineWebSocketClass(create) {
     get binaryType() { return this.#b.binaryType(); }
     set binaryType(value) { this.#b.setBinaryType(`${value}`); }
 
+    // WebIDL's order: the receiver (`this.#b` throws for a foreign object),
+    // then the argument count, then each argument's conversion.
     send(data) {
+      const b = this.#b;
       if (arguments.length < 1) throw missingArgument('send');
-      this.#b.send(isBinary(data) ? data : `${data}`);
+      b.send(toMessage(data));
     }
 
     close(code = undefined, reason = undefined) {
+      const b = this.#b;
       const c = code === undefined ? undefined : Number(code);
       const r = reason === undefined ? undefined : `${reason}`;
-      this.#b.close(c, r);
+      b.close(c, r);
     }
 
     get onopen() { return this.#getHandler('open'); }
@@ -204,9 +261,12 @@ export function defineWebSocketClass(create) {
         h.value = v;
       } else {
         const entry = { value: v, listener: null };
+        // `[LegacyTreatNonObjectAsNull]`: any object is kept, and one that
+        // cannot be called is skipped when the event fires.
         entry.listener = (event) => {
           const f = entry.value;
-          const result = f.call(this, event);
+          if (typeof f !== 'function') return;
+          const result = apply(f, this, [event]);
           if (result === false) event.preventDefault();
         };
         handlers[type] = entry;

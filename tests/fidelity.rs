@@ -59,6 +59,12 @@ extern "C" {
     fn interface_shape(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = handlerOrder)]
     fn handler_order(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = handlerValues)]
+    fn handler_values(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = checkOrder)]
+    fn check_order(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = unusualBuffers)]
+    fn unusual_buffers(ws: &JsValue, echo: &str) -> js_sys::Promise;
 }
 
 #[wasm_bindgen(module = "/tests/js/harness.js")]
@@ -144,6 +150,26 @@ async fn differential(name: &str, scenario: fn(&JsValue, &str) -> js_sys::Promis
     }
 }
 
+/// Runs `scenario` against native and against a route that mocks the echo
+/// server in the page (text back as text, binary as binary, no real socket),
+/// and asserts the two logs are equal. Only for scenarios whose server does
+/// nothing but echo.
+async fn mocked(name: &str, scenario: fn(&JsValue, &str) -> js_sys::Promise) {
+    let echo = echo_url();
+    let native = NATIVE.with(JsValue::clone);
+    let expected = log_of(scenario(&native, echo)).await;
+    let ws = wsroute::install().expect("install");
+    ws.route("**", |route| {
+        let reply = route.clone();
+        route.on_message(move |m| reply.send(m));
+    });
+    let mocked = log_of(scenario(&global_websocket(), echo)).await;
+    assert_eq!(
+        mocked, expected,
+        "{name}: a mock of the echo server differs from native"
+    );
+}
+
 /// What an observer heard during a scenario.
 #[derive(Default)]
 struct Seen {
@@ -211,4 +237,25 @@ differential_tests! {
     close_exceptions_match_native => close_errors,
     interface_shape_matches_native => interface_shape,
     handler_attribute_order_matches_native => handler_order,
+    handler_attribute_values_match_native => handler_values,
+    receiver_and_argument_checks_come_in_native_order => check_order,
+    unusual_buffers_match_native => unusual_buffers,
+}
+
+macro_rules! mock_differential_tests {
+    ($($test:ident => $scenario:ident),* $(,)?) => {$(
+        #[wasm_bindgen_test]
+        async fn $test() {
+            mocked(stringify!($test), $scenario).await;
+        }
+    )*};
+}
+
+mock_differential_tests! {
+    mocked_text_both_ways_matches_native => text_both_ways,
+    mocked_binary_arraybuffer_and_views_match_native => binary_array_buffer,
+    mocked_binary_from_another_realm_matches_native => binary_from_another_realm,
+    mocked_handler_attribute_values_match_native => handler_values,
+    mocked_receiver_and_argument_checks_come_in_native_order => check_order,
+    mocked_unusual_buffers_match_native => unusual_buffers,
 }

@@ -57,6 +57,8 @@ extern "C" {
     fn binary_is_never_shared(api: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = mockedTextIsUsvString)]
     fn mocked_text_is_usv_string(api: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = routeSendsDetachedBuffers)]
+    fn route_sends_detached_buffers(api: &JsValue, echo: &str) -> js_sys::Promise;
 }
 
 // Referencing the shared helpers makes wasm-bindgen ship them beside routing.js.
@@ -385,5 +387,13 @@ async fn binary_messages_are_never_shared() {
             "observer sent 010203",
             "observer received 010203",
         ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_route_sending_a_detached_buffer_sends_an_empty_message() {
+    assert_eq!(
+        run(route_sends_detached_buffers).await,
+        ["binary 0 bytes", "binary 0 bytes", "after"]
     );
 }

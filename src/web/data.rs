@@ -153,18 +153,25 @@ fn copy_out(value: &JsValue, text: bool) -> Message {
 }
 
 /// A copy of the bytes of an ArrayBuffer or an ArrayBufferView (only its own
-/// range), made synchronously in JS; `None` for anything else.
+/// range), made synchronously in JS; `None` for anything else. A detached
+/// buffer (whose `slice` would throw) has no bytes: its copy is empty.
 pub(crate) fn copy_buffer_source(data: &JsValue) -> Option<ArrayBuffer> {
     if glue::is_array_buffer(data) {
         let buf: &ArrayBuffer = data.unchecked_ref();
+        if buf.byte_length() == 0 {
+            return Some(ArrayBuffer::new(0));
+        }
         return Some(buf.slice(0));
     }
     if ArrayBuffer::is_view(data) {
         let view: &glue::BufferView = data.unchecked_ref();
+        let len = view.byte_length() as u32;
+        if len == 0 {
+            return Some(ArrayBuffer::new(0));
+        }
         let start = view.byte_offset() as u32;
-        let end = start.saturating_add(view.byte_length() as u32);
         let buffer: ArrayBuffer = view.buffer().unchecked_into();
-        return Some(buffer.slice_with_end(start, end));
+        return Some(buffer.slice_with_end(start, start.saturating_add(len)));
     }
     None
 }

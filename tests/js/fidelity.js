@@ -356,3 +356,163 @@ export async function handlerOrder(WS, echo) {
   await within(TIMEOUT, new Promise((r) => ws.addEventListener('close', r)), 'handlerOrder');
   return log;
 }
+
+// Event handler attributes are `[LegacyTreatNonObjectAsNull]` callbacks: any
+// object is stored and read back as it is, a non-object becomes null, and a
+// stored value that is not callable is skipped when its event fires (no
+// exception reaches the page).
+export async function handlerValues(WS, echo) {
+  const out = [];
+  let pageErrors = 0;
+  const onPageError = (e) => {
+    pageErrors++;
+    e.preventDefault();
+  };
+  globalThis.addEventListener('error', onPageError);
+  try {
+    const ws = new WS(`${echo}/echo`);
+    const log = recorder(ws);
+    const object = { handleEvent: () => log.note('handleEvent called') };
+    const array = [() => log.note('array element called')];
+    const fn = () => {};
+    const values = [
+      ['object', object], ['array', array], ['number', 5], ['string', 'x'], ['symbol', Symbol('s')],
+      ['boolean', true], ['function', fn], ['undefined', undefined], ['null', null],
+    ];
+    for (const [name, v] of values) {
+      ws.onerror = v;
+      const back = ws.onerror;
+      out.push(`${name}: ${back === v ? 'same' : back === null ? 'null' : typeof back}`);
+    }
+    ws.onopen = object;
+    ws.onmessage = array;
+    ws.onclose = Object.create(null);
+    ws.onerror = fn;
+    ws.addEventListener('open', () => ws.send('hi'));
+    ws.addEventListener('message', () => ws.close());
+    await within(TIMEOUT, log.closed, 'handlerValues');
+    await nextTask();
+    out.push(...(await log.settle()));
+  } finally {
+    globalThis.removeEventListener('error', onPageError);
+  }
+  out.push(`page errors: ${pageErrors}`);
+  return out;
+}
+
+// WebIDL's order: the receiver is checked before any argument is converted,
+// the arguments are converted left to right (a conversion's exception
+// propagates as it is), and only then does the algorithm check the values.
+export async function checkOrder(WS, echo) {
+  const out = [];
+  const touched = [];
+  const spy = (name, value) => ({
+    valueOf() {
+      touched.push(`${name}.valueOf`);
+      return value;
+    },
+    toString() {
+      touched.push(`${name}.toString`);
+      return `${value}`;
+    },
+  });
+  const throwing = (name) => ({
+    valueOf() {
+      touched.push(`${name}.valueOf`);
+      throw new RangeError(name);
+    },
+    toString() {
+      touched.push(`${name}.toString`);
+      throw new RangeError(name);
+    },
+  });
+  const attempt = (what, f) => out.push(`${what}: ${errorName(f)} [${touched.splice(0).join(' ')}]`);
+  const proto = WS.prototype;
+  const accessor = (k) => Object.getOwnPropertyDescriptor(proto, k);
+  attempt('close on {}', () => proto.close.call({}, spy('code', 1000), spy('reason', 'r')));
+  attempt('send on {}', () => proto.send.call({}, spy('data', 'd')));
+  attempt('send on {}, no argument', () => proto.send.call({}));
+  attempt('binaryType set on {}', () => accessor('binaryType').set.call({}, spy('type', 'blob')));
+  attempt('onopen set on {}', () => accessor('onopen').set.call({}, () => {}));
+  for (const k of ['url', 'readyState', 'bufferedAmount', 'extensions', 'protocol', 'binaryType', 'onmessage']) {
+    attempt(`${k} get on {}`, () => accessor(k).get.call({}));
+  }
+  attempt('send on a prototype', () => proto.send.call(Object.create(proto), 'x'));
+
+  const ws = new WS(`${echo}/echo`);
+  attempt('send while connecting, throwing data', () => ws.send(throwing('data')));
+  attempt('close(throwing code, reason)', () => ws.close(throwing('code'), spy('reason', 'r')));
+  attempt('close(999, throwing reason)', () => ws.close(spy('code', 999), throwing('reason')));
+  attempt('close(999, long reason)', () => ws.close(spy('code', 999), spy('reason', 'x'.repeat(200))));
+  attempt('close(1000, long reason)', () => ws.close(spy('code', 1000), spy('reason', 'x'.repeat(200))));
+  attempt('binaryType = throwing', () => (ws.binaryType = throwing('type')));
+  attempt('binaryType = spy', () => (ws.binaryType = spy('type', 'arraybuffer')));
+  out.push(`binaryType=${ws.binaryType} rs=${ws.readyState}`);
+  await within(TIMEOUT, new Promise((r) => (ws.onopen = r)), 'checkOrder open');
+  attempt('send(throwing data)', () => ws.send(throwing('data')));
+  out.push(`buffered=${ws.bufferedAmount}`);
+  attempt('close(spy 1000, spy reason)', () => ws.close(spy('code', 1000), spy('reason', 'bye')));
+  await within(TIMEOUT, new Promise((r) => (ws.onclose = r)), 'checkOrder close');
+  return out;
+}
+
+// Buffers a page can make that are not plain ArrayBuffers: detached ones,
+// resizable ones (and views that a resize left out of bounds), shared ones
+// (including WebAssembly shared memory, where SharedArrayBuffer itself may
+// not be exposed). What each send throws or sends, and what comes back.
+export async function unusualBuffers(WS, echo) {
+  const ws = new WS(`${echo}/echo`);
+  ws.binaryType = 'arraybuffer';
+  const log = recorder(ws);
+  await within(TIMEOUT, new Promise((r) => ws.addEventListener('open', r, { once: true })), 'unusualBuffers open');
+  const detach = (buffer) => {
+    structuredClone(buffer, { transfer: [buffer] });
+    return buffer;
+  };
+  const shared = () =>
+    typeof SharedArrayBuffer === 'function'
+      ? new SharedArrayBuffer(4)
+      : new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer;
+  const cases = [
+    ['detached ArrayBuffer', () => detach(new Uint8Array([1, 2, 3]).buffer)],
+    ['view on a detached ArrayBuffer', () => {
+      const v = new Uint8Array([1, 2, 3]);
+      detach(v.buffer);
+      return v;
+    }],
+    ['DataView on a detached ArrayBuffer', () => {
+      const b = new ArrayBuffer(4);
+      const v = new DataView(b);
+      detach(b);
+      return v;
+    }],
+    ['resizable ArrayBuffer', () => new ArrayBuffer(4, { maxByteLength: 8 })],
+    ['view on a resizable ArrayBuffer', () => new Uint8Array(new ArrayBuffer(4, { maxByteLength: 8 }))],
+    ['view out of bounds after a resize', () => {
+      const b = new ArrayBuffer(8, { maxByteLength: 8 });
+      const v = new Uint8Array(b, 4, 4);
+      b.resize(2);
+      return v;
+    }],
+    ['SharedArrayBuffer', shared],
+    ['view on a SharedArrayBuffer', () => new Uint8Array(shared())],
+    ['DataView on a SharedArrayBuffer', () => new DataView(shared())],
+    ['WebAssembly shared memory', () => new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer],
+    ['plain ArrayBuffer', () => new Uint8Array([7, 8]).buffer],
+  ];
+  for (const [what, make] of cases) {
+    let data;
+    try {
+      data = make();
+    } catch (e) {
+      log.note(`${what}: cannot be made here (${e.name})`);
+      continue;
+    }
+    log.note(`${what}: ${errorName(() => ws.send(data))} buffered=${ws.bufferedAmount}`);
+  }
+  ws.send('end');
+  ws.addEventListener('message', (e) => {
+    if (e.data === 'end') ws.close();
+  });
+  return finish(ws, log, 'unusualBuffers');
+}

@@ -499,3 +499,34 @@ export async function binaryIsNeverShared(api) {
   }
   return out;
 }
+
+// A route may send a detached buffer or a view on one (its bytes were
+// transferred elsewhere): the page gets an empty binary message, as a native
+// send of the same value sends, and the socket goes on working.
+export async function routeSendsDetachedBuffers(api) {
+  const detach = (buffer) => structuredClone(buffer, { transfer: [buffer] });
+  api.routeWebSocket('wss://example.test/detached', (route) => {
+    const buffer = new Uint8Array([1, 2, 3]).buffer;
+    const view = new Uint8Array(new ArrayBuffer(4), 1, 2);
+    detach(buffer);
+    detach(view.buffer);
+    route.send(buffer);
+    route.send(view);
+    route.send('after');
+  });
+  const ws = new WebSocket('wss://example.test/detached');
+  ws.binaryType = 'arraybuffer';
+  const got = [];
+  await within(
+    TIMEOUT,
+    new Promise((r) => {
+      ws.onmessage = (e) => {
+        got.push(typeof e.data === 'string' ? e.data : `binary ${e.data.byteLength} bytes`);
+        if (got.length === 3) r();
+      };
+    }),
+    'routeSendsDetachedBuffers',
+  );
+  ws.close();
+  return got;
+}
