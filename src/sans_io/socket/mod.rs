@@ -416,9 +416,9 @@ impl<C: Carrier> Socket<C> {
     /// connection does.
     pub(crate) fn set_conditions(&mut self, now: Millis, conditions: Conditions) {
         self.handle_time(now);
+        // A new link under clear conditions is done at once, and dropped below.
         match &mut self.link {
             Some(link) => link.conditions = conditions,
-            None if conditions.is_clear() => {}
             None => self.link = Some(Link::new(conditions)),
         }
         if conditions.offline {

@@ -144,6 +144,8 @@ enum Step {
     Advance(u32),
     /// Log `wake=..` (when the socket next wants the time).
     LogWake,
+    /// Logs whether the socket runs on a clock (`timed=...`).
+    LogTimed,
 }
 
 use Step::*;
@@ -280,6 +282,10 @@ impl Driver {
                     None => "wake=never".to_string(),
                 };
                 self.log.push(line);
+            }
+            LogTimed => {
+                let timed = s.is_timed();
+                self.log.push(format!("timed={timed}"));
             }
             LogReadyState => {
                 let n = s.page().ready_state() as u16;

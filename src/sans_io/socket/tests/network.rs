@@ -200,14 +200,20 @@ fn clearing_the_conditions_drains_what_crosses_then_drops_the_link() {
     let log = scenario(
         &[],
         &mock_open_then(&[
+            LogTimed,
+            CLEAR,
+            LogTimed,
             net(30, None, None),
+            LogTimed,
             RouteSend(Page, M::Text("slow")),
             CLEAR,
             RouteSend(Page, M::Text("behind it")),
             LogWake,
+            LogTimed,
             Advance(30),
             RunTasks,
             LogWake,
+            LogTimed,
             RouteSend(Page, M::Text("direct")),
             RunTasks,
         ]),
@@ -217,10 +223,15 @@ fn clearing_the_conditions_drains_what_crosses_then_drops_the_link() {
         [
             "route.handler",
             "open",
+            "timed=false",
+            "timed=false",
+            "timed=true",
             "wake=30",
+            "timed=true",
             "message text:slow",
             "message text:behind it",
             "wake=never",
+            "timed=false",
             "message text:direct",
         ]
     );
