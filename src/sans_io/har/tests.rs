@@ -486,3 +486,36 @@ fn frame_times_may_be_dates() {
 fn text_message(t: &str) -> Message {
     Message::Text(t.into())
 }
+
+#[test]
+fn missing_fields_read_as_har_1_2_defaults() {
+    let har: Har = serde_json::from_str(
+        r#"{"log":{"entries":[{"request":{"method":"GET","url":"ws://127.0.0.1:9/"}}]}}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(har.log.version, "1.2");
+    let request = &har.log.entries[0].request;
+    assert_eq!((request.headers_size, request.body_size), (-1.0, -1.0));
+}
+
+#[test]
+fn by_page_is_written_only_when_true() {
+    let close = |by_page| WebSocketClose {
+        code: 1000,
+        reason: String::new(),
+        was_clean: true,
+        by_page,
+    };
+    let json = |c| serde_json::to_string(&c).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!json(close(false)).contains("byPage"));
+    assert!(json(close(true)).contains(r#""byPage":true"#));
+}
+
+#[test]
+fn a_frame_time_of_another_type_says_what_it_expected() {
+    let bad = serde_json::from_str::<WebSocketMessage>(r#"{"time":true}"#)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(bad.contains("a number or an ISO 8601 date"), "error: {bad}");
+}

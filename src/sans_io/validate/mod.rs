@@ -278,10 +278,10 @@ pub fn throughput(
     field: &'static str,
     bytes_per_second: f64,
 ) -> Result<Option<f64>, ConditionError> {
-    if bytes_per_second == 0.0 || bytes_per_second == -1.0 {
-        Ok(None)
-    } else if bytes_per_second.is_finite() && bytes_per_second > 0.0 {
+    if bytes_per_second.is_finite() && bytes_per_second > 0.0 {
         Ok(Some(bytes_per_second))
+    } else if bytes_per_second == 0.0 || bytes_per_second == -1.0 {
+        Ok(None)
     } else {
         Err(ConditionError {
             field,
