@@ -2,12 +2,18 @@
 // as a Playwright init script and as the first <script src> of a page.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test, env, assert, waitForLog } from './harness.mjs';
 
 const ROUTE = `wsroute.routeWebSocket('wss://example.test/ws', ws => ws.onMessage(m => ws.send('echo:' + m)));`;
 
+// The npm package and the crate share one version.
 function pkgVersion() {
-  return JSON.parse(readFileSync(path.join(env.pkgDir, 'package.json'), 'utf8')).version;
+  const npm = JSON.parse(readFileSync(path.join(env.pkgDir, 'package.json'), 'utf8')).version;
+  const manifest = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../../Cargo.toml'), 'utf8');
+  const crate = /^version = "([^"]+)"/m.exec(manifest)?.[1];
+  assert.equal(npm, crate, 'pkg/package.json has the version of Cargo.toml');
+  return npm;
 }
 
 async function checkApi(page) {

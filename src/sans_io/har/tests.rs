@@ -248,9 +248,41 @@ fn bad_frames_are_named_by_entry_and_field() {
         bad(m).to_string(),
         "entries[1]._webSocketMessages[1].opcode: 9 is neither 1 (text) nor 2 (binary)"
     );
+    for (opcode, shown) in [
+        (2.5, "a fraction"),
+        (1e15, "a fraction"),
+        (1e16, "a fraction"),
+    ] {
+        let mut m = receive(0.0, "x");
+        m.opcode = opcode;
+        let e = bad(m);
+        assert_eq!(e.path(), "entries[1]._webSocketMessages[1].opcode");
+        assert_eq!(
+            e.problem(),
+            format!("{shown} is neither 1 (text) nor 2 (binary)")
+        );
+    }
     let mut m = receive(0.0, "x");
     m.time = f64::NAN;
     assert_eq!(bad(m).at, "entries[1]._webSocketMessages[1].time");
+}
+
+#[test]
+fn an_entry_is_a_websocket_by_any_one_of_its_signs() {
+    let entry =
+        |json: &str| -> Entry { serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}")) };
+    let signs = [
+        r#"{"request":{"method":"GET","url":"http://a.test/"},"_resourceType":"WebSocket"}"#,
+        r#"{"request":{"method":"GET","url":"http://a.test/"},"_webSocketMessages":[]}"#,
+        r#"{"request":{"method":"GET","url":" WS://a.test/"}}"#,
+        r#"{"request":{"method":"GET","url":"wss://a.test/"}}"#,
+    ];
+    for json in signs {
+        assert!(super::script::is_websocket(&entry(json)), "{json}");
+    }
+    let page =
+        entry(r#"{"request":{"method":"GET","url":"http://a.test/"},"_resourceType":"document"}"#);
+    assert!(!super::script::is_websocket(&page));
 }
 
 #[test]
@@ -481,6 +513,14 @@ fn frame_times_may_be_dates() {
     assert_eq!(m.time, 1_764_669_600_250.0);
     let bad = serde_json::from_str::<WebSocketMessage>(r#"{"time":"yesterday"}"#);
     assert!(bad.is_err());
+    for (json, time) in [
+        (r#"{"time":5}"#, 5.0),
+        (r#"{"time":-5}"#, -5.0),
+        (r#"{"time":2.5}"#, 2.5),
+    ] {
+        let m: WebSocketMessage = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(m.time, time, "{json}");
+    }
 }
 
 fn text_message(t: &str) -> Message {
