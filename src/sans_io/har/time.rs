@@ -123,6 +123,32 @@ mod tests {
     }
 
     #[test]
+    fn every_day_of_eight_centuries_maps_to_its_date_and_back() {
+        use super::{civil_from_days, days_from_civil};
+        let mut days = days_from_civil(1600, 1, 1);
+        for year in 1600..2400 {
+            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+            for month in 1..=12 {
+                let length = match month {
+                    2 if leap => 29,
+                    2 => 28,
+                    4 | 6 | 9 | 11 => 30,
+                    _ => 31,
+                };
+                for day in 1..=length {
+                    assert_eq!(
+                        days_from_civil(year, month, day),
+                        days,
+                        "{year}-{month}-{day}"
+                    );
+                    assert_eq!(civil_from_days(days), (year, month, day), "day {days}");
+                    days += 1;
+                }
+            }
+        }
+    }
+
+    #[test]
     fn iso_dates_read_back() {
         for ms in [
             0.0,
