@@ -209,6 +209,13 @@ impl<T> Link<T> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_rate_of_zero_is_no_limit() {
+        let mut lane = Lane::default();
+        lane.push(1u32, 1_000_000, 0.0, Some(0.0), 5.0);
+        assert_eq!(lane_times(&lane), [(1, 0.0, 5.0)]);
+    }
+
     fn lane_times(lane: &Lane<u32>) -> Vec<(u32, Millis, Millis)> {
         lane.crossing
             .iter()

@@ -513,3 +513,54 @@ fn a_pass_through_socket_made_offline_never_connects() {
         ["error Offline", "close 1006 '' clean=false", "finished"]
     );
 }
+
+#[test]
+fn a_failure_far_away_crosses_the_link_and_one_at_the_page_does_not() {
+    // The real server's handshake fails: the news travels back over the
+    // link, a latency late.
+    let log = scenario(
+        &[],
+        &[
+            RunTasks,
+            net(50, None, None),
+            Connect,
+            HandlerReturned,
+            ServerClosed(1006, "", false, true),
+            RunTasks,
+            LogReadyState,
+            Advance(49),
+            RunTasks,
+            LogReadyState,
+            Advance(1),
+            RunTasks,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "readyState=0",
+            "readyState=0",
+            "error HandshakeFailed",
+            "close 1006 '' clean=false",
+            "finished",
+        ]
+    );
+    // Going offline happens at the page: it fails at once.
+    let log = scenario(
+        &[],
+        &mock_open_then(&[net(50, None, None), OFFLINE, RunTasks, LogReadyState]),
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "open",
+            "error Offline",
+            "close 1006 '' clean=false",
+            "finished",
+            "readyState=3",
+        ]
+    );
+}
