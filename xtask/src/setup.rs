@@ -24,6 +24,7 @@ pub fn setup() -> Result<()> {
     wasm_bindgen_cli()?;
     apt_packages(&mut manual)?;
     geckodriver()?;
+    wasm_pack()?;
     node(&mut manual)?;
     if !manual.is_empty() {
         return Err(format!(
@@ -123,24 +124,32 @@ pub fn wasm_bindgen_path() -> PathBuf {
 
 fn wasm_bindgen_cli() -> Result<()> {
     let want = util::pinned_wasm_bindgen()?;
-    let have = which("wasm-bindgen").and_then(|p| tool_version(&p));
+    // The test runner comes in the same crate, and must agree too.
     let runner = which("wasm-bindgen-test-runner").and_then(|p| tool_version(&p));
-    if have.as_deref() == Some(want.as_str()) && runner.as_deref() == Some(want.as_str()) {
-        say("wasm-bindgen-cli", &format!("{want} installed"));
+    let runner_ok = runner.as_deref() == Some(want.as_str());
+    pinned_tool("wasm-bindgen-cli", "wasm-bindgen", &want, runner_ok)
+}
+
+/// Installs crate `krate` at version `want` unless its binary `bin` already
+/// says that version (and `also_ok`).
+fn pinned_tool(krate: &str, bin: &str, want: &str, also_ok: bool) -> Result<()> {
+    let have = which(bin).and_then(|p| tool_version(&p));
+    if have.as_deref() == Some(want) && also_ok {
+        say(krate, &format!("{want} installed"));
         return Ok(());
     }
     say(
-        "wasm-bindgen-cli",
+        krate,
         &format!(
             "have {}, need {want}: cargo install (takes minutes)",
             have.as_deref().unwrap_or("none")
         ),
     );
-    cargo_install("wasm-bindgen-cli", Some(&want))?;
-    let after = tool_version(&cargo_bin_dir().join("wasm-bindgen"));
-    if after.as_deref() != Some(want.as_str()) {
+    cargo_install(krate, Some(want))?;
+    let after = tool_version(&cargo_bin_dir().join(bin));
+    if after.as_deref() != Some(want) {
         return Err(format!(
-            "setup: installed wasm-bindgen-cli but `wasm-bindgen --version` says {after:?}, want {want}"
+            "setup: installed {krate} but `{bin} --version` says {after:?}, want {want}"
         ));
     }
     Ok(())
@@ -211,6 +220,19 @@ fn geckodriver() -> Result<()> {
         return Err("setup: installed geckodriver but cannot find it on PATH".into());
     }
     Ok(())
+}
+
+/// The wasm-pack version setup installs: the example crate's tests run
+/// through it, as a downstream crate's would (`wasm-pack test`).
+pub const WASM_PACK: &str = "0.15.1";
+
+/// The wasm-pack to use (cargo bin first, then PATH).
+pub fn wasm_pack_path() -> Option<PathBuf> {
+    which("wasm-pack")
+}
+
+fn wasm_pack() -> Result<()> {
+    pinned_tool("wasm-pack", "wasm-pack", WASM_PACK, true)
 }
 
 fn node(manual: &mut Vec<String>) -> Result<()> {

@@ -1,8 +1,9 @@
 //! `cargo xtask test`: setup, build, then every suite, failing fast.
 //!
 //! Suites: host (`cargo test --workspace`), the typings check (`tsc -p
-//! tests/types`), wasm-bindgen-test in headless Chrome and Firefox, and the
-//! Playwright e2e pages. A suite fails when a test fails, when it ran no
+//! tests/types`), wasm-bindgen-test in headless Chrome and Firefox, the
+//! Playwright e2e pages, and the example crate (`examples/chat-client`)
+//! through `wasm-pack test` in each browser, as a downstream crate runs it. A suite fails when a test fails, when it ran no
 //! test, and when it ignored, filtered out or skipped one. The run ends with
 //! the summary: each suite, each suite left out by an option, and a line
 //! `N passed, M failed` (tests counted where the runners report them).
@@ -16,6 +17,7 @@
 //! | `report.rs` | suites' outcomes and the summary |
 
 mod discover;
+mod docs;
 mod opts;
 mod report;
 mod results;
@@ -52,6 +54,7 @@ pub fn test(o: &Opts) -> Result<()> {
     }
     if o.host {
         report.record(suites::host_suite()?)?;
+        report.record(suites::package_suite()?)?;
     }
     if o.types {
         report.record(suites::types_suite(&root)?)?;
@@ -60,10 +63,16 @@ pub fn test(o: &Opts) -> Result<()> {
     let echo_url = echo.url();
     println!("\necho server: {echo_url}  (WSROUTE_ECHO_URL)");
     if o.wasm {
+        report.record(suites::doc_suite(&root, &echo_url)?)?;
         wasm_suites(&root, o, &echo_url, &mut report)?;
     }
     if o.e2e {
         report.record(suites::e2e_suite(&root, &echo_url)?)?;
+    }
+    if o.example {
+        for b in &o.browsers {
+            report.record(suites::example_suite(&root, *b, &echo_url)?)?;
+        }
     }
     drop(echo);
     report.print();

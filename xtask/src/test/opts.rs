@@ -24,6 +24,8 @@ pub struct Opts {
     pub wasm: bool,
     /// Run the e2e suite.
     pub e2e: bool,
+    /// Run the example crate's tests with wasm-pack.
+    pub example: bool,
     /// Run `setup` first.
     pub setup: bool,
     /// Run `build` first.
@@ -38,6 +40,7 @@ impl Default for Opts {
             types: true,
             wasm: true,
             e2e: true,
+            example: true,
             setup: true,
             build: true,
         }
@@ -45,8 +48,9 @@ impl Default for Opts {
 }
 
 pub const USAGE: &str = "\
-cargo xtask test [--browser chrome|firefox]... [--only host|types|wasm|e2e]...
-                 [--skip-host] [--skip-types] [--skip-wasm] [--skip-e2e] [--no-setup] [--no-build]";
+cargo xtask test [--browser chrome|firefox]... [--only host|types|wasm|e2e|example]...
+                 [--skip-host] [--skip-types] [--skip-wasm] [--skip-e2e] [--skip-example]
+                 [--no-setup] [--no-build]";
 
 impl Opts {
     /// Parses the arguments after `test`.
@@ -72,6 +76,7 @@ impl Opts {
                 "--skip-types" => o.types = false,
                 "--skip-wasm" => o.wasm = false,
                 "--skip-e2e" => o.e2e = false,
+                "--skip-example" => o.example = false,
                 "--no-setup" => o.setup = false,
                 "--no-build" => o.build = false,
                 other => return Err(format!("unknown argument {other:?}\nusage: {USAGE}")),
@@ -82,14 +87,17 @@ impl Opts {
         }
         if !only.is_empty() {
             for s in &only {
-                if !["host", "types", "wasm", "e2e"].contains(&s.as_str()) {
-                    return Err(format!("--only takes host, types, wasm or e2e, not {s:?}"));
+                if !["host", "types", "wasm", "e2e", "example"].contains(&s.as_str()) {
+                    return Err(format!(
+                        "--only takes host, types, wasm, e2e or example, not {s:?}"
+                    ));
                 }
             }
             o.host = only.iter().any(|s| s == "host");
             o.types = only.iter().any(|s| s == "types");
             o.wasm = only.iter().any(|s| s == "wasm");
             o.e2e = only.iter().any(|s| s == "e2e");
+            o.example = only.iter().any(|s| s == "example");
         }
         Ok(o)
     }
@@ -106,20 +114,37 @@ impl Opts {
         };
         skipped(self.host, "host", &mut out);
         skipped(self.types, "types", &mut out);
-        if self.wasm {
-            for (b, name) in [
-                (Browser::Chrome, "wasm: headless Chromium"),
-                (Browser::Firefox, "wasm: headless Firefox"),
-            ] {
-                if !self.browsers.contains(&b) {
-                    out.push(format!("{name} (left out by --browser)"));
-                }
-            }
-        } else {
-            out.push("wasm: headless Chromium and Firefox (left out by an option)".into());
-        }
+        self.per_browser(
+            self.wasm,
+            "wasm: headless Chromium and Firefox",
+            ["wasm: headless Chromium", "wasm: headless Firefox"],
+            &mut out,
+        );
         skipped(self.e2e, "e2e", &mut out);
+        self.per_browser(
+            self.example,
+            "example: wasm-pack test",
+            [
+                "example: wasm-pack test --chrome",
+                "example: wasm-pack test --firefox",
+            ],
+            &mut out,
+        );
         out
+    }
+
+    /// A suite run once per browser: all of it left out by an option, or
+    /// the runs `--browser` leaves out (`names`: Chromium's, Firefox's).
+    fn per_browser(&self, on: bool, all: &str, names: [&str; 2], out: &mut Vec<String>) {
+        if !on {
+            out.push(format!("{all} (left out by an option)"));
+            return;
+        }
+        for (b, name) in [Browser::Chrome, Browser::Firefox].into_iter().zip(names) {
+            if !self.browsers.contains(&b) {
+                out.push(format!("{name} (left out by --browser)"));
+            }
+        }
     }
 }
 
@@ -157,9 +182,21 @@ mod tests {
                 .left_out(),
             [
                 "wasm: headless Chromium (left out by --browser)",
-                "e2e (left out by an option)"
+                "e2e (left out by an option)",
+                "example: wasm-pack test --chrome (left out by --browser)",
             ]
         );
-        assert_eq!(Opts::parse(&a("--only host")).unwrap().left_out().len(), 3);
+        assert_eq!(
+            Opts::parse(&a("--only host")).unwrap().left_out(),
+            [
+                "types (left out by an option)",
+                "wasm: headless Chromium and Firefox (left out by an option)",
+                "e2e (left out by an option)",
+                "example: wasm-pack test (left out by an option)",
+            ]
+        );
+        let o = Opts::parse(&a("--only example")).unwrap();
+        assert!(o.example && !o.host && !o.wasm && !o.e2e && !o.types);
+        assert!(!Opts::parse(&a("--skip-example")).unwrap().example);
     }
 }

@@ -12,7 +12,7 @@ use super::results::{
 };
 use super::{CSP_PAGE, CSP_POLICY};
 use crate::http::{Site, StaticServer};
-use crate::setup::geckodriver_path;
+use crate::setup::{geckodriver_path, wasm_pack_path};
 use crate::util::{Result, cmd, run_tee};
 
 /// `cargo test --workspace`: must run tests, fail none and ignore none.
@@ -27,6 +27,59 @@ pub fn host_suite() -> Result<Suite> {
         eprintln!("\n{name}: FAILED:\n  {}", problems.join("\n  "));
     }
     Ok(Suite::counted(name, passed, failed, ok, &problems))
+}
+
+/// The crate as crates.io would get it: `cargo package` lists what
+/// `Cargo.toml`'s `include` keeps and builds the packaged copy for wasm32
+/// (where its API is), so a file the build needs and the package lacks
+/// fails here. Counts as one test.
+pub fn package_suite() -> Result<Suite> {
+    let name = "package: cargo package (built for wasm32)";
+    println!("\n==== {name} ====");
+    let mut c = cmd("cargo");
+    c.args([
+        "package",
+        "-p",
+        "wsroute",
+        "--allow-dirty",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]);
+    one_check(name, c, "the packaged crate does not build")
+}
+
+/// Runs `c` as a suite of one test, which passes when `c` succeeds.
+fn one_check(name: &str, c: Command, failure: &str) -> Result<Suite> {
+    let (ok, _) = run_tee(c)?;
+    let problems: Vec<String> = if ok { Vec::new() } else { vec![failure.into()] };
+    Ok(Suite::counted(
+        name,
+        u64::from(ok),
+        u64::from(!ok),
+        ok,
+        &problems,
+    ))
+}
+
+/// The doc examples, compiled for wasm32 (`cargo test --doc --target
+/// wasm32-unknown-unknown`): on the host they compile to nothing, since the
+/// API exists on wasm32 only. They are `no_run` (they need a page), so the
+/// suite counts as one test: every example compiled.
+pub fn doc_suite(root: &Path, echo_url: &str) -> Result<Suite> {
+    let name = "docs: doc examples compile for wasm32";
+    println!("\n==== {name} ====");
+    let mut c = cmd("cargo");
+    c.args([
+        "test",
+        "--doc",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "wsroute",
+    ]);
+    prepare_wasm_env(&mut c, root, echo_url);
+    c.env("CHROMEDRIVER", "/usr/bin/chromedriver");
+    one_check(name, c, "a doc example does not compile for wasm32")
 }
 
 /// What the wasm suites fetch over HTTP: `pkg/` under `/pkg/`.
@@ -68,16 +121,57 @@ pub fn wasm_suite(
         }
     }
     let (ok, out) = run_tee(c)?;
+    Ok(wasm_outcome(name, ok, &out, targets.count()))
+}
+
+/// A wasm-bindgen-test run's outcome: the tests each binary passed and
+/// failed, and what `check_wasm_output` finds wrong (a binary that ran no
+/// test, skipped one, or is missing from `binaries`).
+fn wasm_outcome(name: &str, ok: bool, out: &str, binaries: usize) -> Suite {
     let counts: Vec<_> = out.lines().filter_map(parse_test_result).collect();
     let failed = counts.iter().map(|c| c.failed).sum();
-    let (passed, problems) = match check_wasm_output(&out, targets.count()) {
+    let (passed, problems) = match check_wasm_output(out, binaries) {
         Ok(passed) => (passed, Vec::new()),
         Err(problems) => {
             eprintln!("\n{name}: FAILED:\n  {}", problems.join("\n  "));
             (counts.iter().map(|c| c.passed).sum(), problems)
         }
     };
-    Ok(Suite::counted(name, passed, failed, ok, &problems))
+    Suite::counted(name, passed, failed, ok, &problems)
+}
+
+/// The example crate's tests, run as its user runs them: `wasm-pack test
+/// --headless --chrome|--firefox` in `examples/chat-client` (its own
+/// webdriver.json), with the drivers setup installed and wasm-bindgen-cli
+/// from PATH (`--mode no-install`: nothing is downloaded). The pass-through
+/// tests get the echo server as `CHAT_ECHO_URL`.
+pub fn example_suite(root: &Path, b: Browser, echo_url: &str) -> Result<Suite> {
+    let dir = root.join("examples/chat-client");
+    let name = match b {
+        Browser::Chrome => "example: wasm-pack test --chrome",
+        Browser::Firefox => "example: wasm-pack test --firefox",
+    };
+    println!("\n==== {name} ====");
+    let wasm_pack = wasm_pack_path().ok_or("wasm-pack not found (run `cargo xtask setup`)")?;
+    let mut c = cmd(wasm_pack);
+    c.args(["test", "--headless", "--mode", "no-install"]);
+    match b {
+        Browser::Chrome => {
+            c.args(["--chrome", "--chromedriver", "/usr/bin/chromedriver"]);
+        }
+        Browser::Firefox => {
+            let gd = geckodriver_path().ok_or("geckodriver not found (run `cargo xtask setup`)")?;
+            c.arg("--firefox").arg("--geckodriver").arg(gd);
+        }
+    }
+    c.arg(&dir);
+    prepare_wasm_env(&mut c, root, echo_url);
+    // The example's own webdriver.json, read from its directory.
+    c.env_remove("WASM_BINDGEN_TEST_WEBDRIVER_JSON")
+        .env("CHAT_ECHO_URL", format!("{echo_url}/echo"))
+        .current_dir(&dir);
+    let (ok, out) = run_tee(c)?;
+    Ok(wasm_outcome(name, ok, &out, 1))
 }
 
 fn prepare_wasm_env(c: &mut Command, root: &Path, echo_url: &str) {
