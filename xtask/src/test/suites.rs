@@ -82,6 +82,25 @@ pub fn doc_suite(root: &Path, echo_url: &str) -> Result<Suite> {
     one_check(name, c, "a doc example does not compile for wasm32")
 }
 
+/// The API docs as docs.rs builds them (for wasm32, where the API is):
+/// `cargo doc` with every rustdoc warning an error (broken links, missing
+/// docs). Counts as one test.
+pub fn rustdoc_suite() -> Result<Suite> {
+    let name = "docs: cargo doc for wasm32, no warnings";
+    println!("\n==== {name} ====");
+    let mut c = cmd("cargo");
+    c.args([
+        "doc",
+        "--no-deps",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "wsroute",
+    ])
+    .env("RUSTDOCFLAGS", "-D warnings");
+    one_check(name, c, "cargo doc warns (RUSTDOCFLAGS=-D warnings)")
+}
+
 /// What the wasm suites fetch over HTTP: `pkg/` under `/pkg/`.
 pub fn wasm_site(root: &Path) -> Site {
     Site::new(root.join("pkg")).mount("/pkg/", root.join("pkg"))
