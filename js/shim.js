@@ -284,12 +284,39 @@ export function defineWebSocketClass(create) {
     d.enumerable = true;
     Object.defineProperty(proto, key, d);
   }
+  // (Configurable until the prototype's keys are in order.)
   const constants = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'];
   for (let i = 0; i < constants.length; i++) {
-    const d = { value: i, enumerable: true, writable: false, configurable: false };
+    const d = { value: i, enumerable: true, writable: false, configurable: true };
     Object.defineProperty(WebSocket, constants[i], d);
     Object.defineProperty(proto, constants[i], d);
   }
   Object.defineProperty(proto, Symbol.toStringTag, { value: 'WebSocket', configurable: true });
+  // Reflection (`Reflect.ownKeys`, for-in) lists the prototype's keys in
+  // the order of the WebSocket being replaced, which differs by browser.
+  const replaced = globalThis.WebSocket;
+  if (typeof replaced === 'function') reorder(proto, replaced.prototype);
+  for (const c of constants) {
+    Object.defineProperty(WebSocket, c, { configurable: false });
+    Object.defineProperty(proto, c, { configurable: false });
+  }
   return WebSocket;
+}
+
+/// Re-adds the own keys of `target` in the order `template` has them (keys
+/// it lacks last, as they were).
+function reorder(target, template) {
+  let order;
+  try {
+    order = Reflect.ownKeys(template);
+  } catch {
+    return;
+  }
+  const own = Reflect.ownKeys(target);
+  const wanted = order.filter((k) => own.includes(k)).concat(own.filter((k) => !order.includes(k)));
+  for (const k of wanted) {
+    const d = Object.getOwnPropertyDescriptor(target, k);
+    delete target[k];
+    Object.defineProperty(target, k, d);
+  }
 }

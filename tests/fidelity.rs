@@ -65,6 +65,8 @@ extern "C" {
     fn check_order(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = unusualBuffers)]
     fn unusual_buffers(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = reflectedShape)]
+    fn reflected_shape(ws: &JsValue, echo: &str) -> js_sys::Promise;
 }
 
 #[wasm_bindgen(module = "/tests/js/harness.js")]
@@ -240,6 +242,7 @@ differential_tests! {
     handler_attribute_values_match_native => handler_values,
     receiver_and_argument_checks_come_in_native_order => check_order,
     unusual_buffers_match_native => unusual_buffers,
+    reflected_shape_matches_native => reflected_shape,
 }
 
 macro_rules! mock_differential_tests {

@@ -516,3 +516,33 @@ export async function unusualBuffers(WS, echo) {
   });
   return finish(ws, log, 'unusualBuffers');
 }
+
+// The interface's shape as reflection sees it: own keys of the interface
+// object, the prototype and an instance, in order; for-in order of an
+// instance; each accessor's and method's name, length and descriptor.
+export async function reflectedShape(WS, echo) {
+  const out = [];
+  const keys = (o) => Reflect.ownKeys(o).map(String).join(',');
+  // (Sorted: in Firefox, wsroute's class lists `length` and `name` after
+  // `prototype`, which a class cannot change; README, known differences.)
+  out.push(`interface: ${Reflect.ownKeys(WS).map(String).sort().join(',')}`);
+  out.push(`prototype: ${keys(WS.prototype)}`);
+  const ws = new WS(`${echo}/echo`);
+  out.push(`instance: ${keys(ws)}`);
+  const seen = [];
+  for (const k in ws) seen.push(k);
+  out.push(`for-in: ${seen.join(',')}`);
+  for (const k of Reflect.ownKeys(WS.prototype)) {
+    const d = Object.getOwnPropertyDescriptor(WS.prototype, k);
+    const fn = (f) => (typeof f === 'function' ? `${f.name}/${f.length}` : `${f}`);
+    if ('value' in d && typeof d.value !== 'function') continue;
+    out.push(
+      `${String(k)}: ${'value' in d ? `value ${fn(d.value)}` : `get ${fn(d.get)} set ${fn(d.set)}`} ` +
+        `e=${d.enumerable} c=${d.configurable}${'writable' in d ? ` w=${d.writable}` : ''}`,
+    );
+  }
+  await new Promise((r) => (ws.onopen = r));
+  ws.close();
+  await new Promise((r) => (ws.onclose = r));
+  return out;
+}
