@@ -67,6 +67,8 @@ extern "C" {
     fn unusual_buffers(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = reflectedShape)]
     fn reflected_shape(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = subclassesAndListenerOptions)]
+    fn subclasses_and_listener_options(ws: &JsValue, echo: &str) -> js_sys::Promise;
 }
 
 #[wasm_bindgen(module = "/tests/js/harness.js")]
@@ -243,6 +245,7 @@ differential_tests! {
     receiver_and_argument_checks_come_in_native_order => check_order,
     unusual_buffers_match_native => unusual_buffers,
     reflected_shape_matches_native => reflected_shape,
+    subclasses_and_listener_options_match_native => subclasses_and_listener_options,
 }
 
 macro_rules! mock_differential_tests {
@@ -261,4 +264,5 @@ mock_differential_tests! {
     mocked_handler_attribute_values_match_native => handler_values,
     mocked_receiver_and_argument_checks_come_in_native_order => check_order,
     mocked_unusual_buffers_match_native => unusual_buffers,
+    mocked_subclasses_and_listener_options_match_native => subclasses_and_listener_options,
 }

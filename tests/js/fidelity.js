@@ -546,3 +546,44 @@ export async function reflectedShape(WS, echo) {
   await new Promise((r) => (ws.onclose = r));
   return out;
 }
+
+// Subclasses, `Reflect.construct` with another new.target, and listener
+// options (once, an AbortSignal, capture), as a page's framework uses them.
+export async function subclassesAndListenerOptions(WS, echo) {
+  const out = [];
+  class Chat extends WS {
+    constructor(url) {
+      super(url);
+      this.kind = 'chat';
+    }
+    hello() {
+      this.send('hello');
+    }
+  }
+  const chat = new Chat(`${echo}/echo`);
+  out.push(`subclass: instanceof ${chat instanceof Chat} ${chat instanceof WS} proto ${Object.getPrototypeOf(chat) === Chat.prototype} rs=${chat.readyState} kind=${chat.kind}`);
+  function Other() {}
+  const other = Reflect.construct(WS, [`${echo}/echo`], Other);
+  out.push(`Reflect.construct: proto is Other ${Object.getPrototypeOf(other) === Other.prototype} rs=${errorName(() => WS.prototype.__lookupGetter__('readyState').call(other))}`);
+  WS.prototype.close.call(other);
+
+  const log = [];
+  const controller = new AbortController();
+  chat.addEventListener('message', () => log.push('once'), { once: true });
+  chat.addEventListener('message', () => log.push('signal'), { signal: controller.signal });
+  chat.addEventListener('message', () => log.push('capture'), { capture: true });
+  chat.addEventListener('message', () => log.push('capture'), true);
+  const dup = () => log.push('dup');
+  chat.addEventListener('message', dup);
+  chat.addEventListener('message', dup);
+  chat.addEventListener('message', (e) => {
+    log.push(`got ${e.data}`);
+    controller.abort();
+    if (log.filter((l) => l.startsWith('got')).length === 2) chat.close();
+    else chat.send('again');
+  });
+  chat.onopen = () => chat.hello();
+  await within(TIMEOUT, new Promise((r) => chat.addEventListener('close', r)), 'subclassesAndListenerOptions');
+  out.push(log.join(', '));
+  return out;
+}
