@@ -211,16 +211,18 @@ impl PageSaw {
     }
 }
 
-macro_rules! differential_tests {
-    ($($test:ident => $scenario:ident),* $(,)?) => {$(
+/// One `#[wasm_bindgen_test]` per `test => scenario`, each running its
+/// scenario through `runner` (`differential` or `mocked`).
+macro_rules! scenario_tests {
+    ($runner:ident: $($test:ident => $scenario:ident),* $(,)?) => {$(
         #[wasm_bindgen_test]
         async fn $test() {
-            differential(stringify!($test), $scenario).await;
+            $runner(stringify!($test), $scenario).await;
         }
     )*};
 }
 
-differential_tests! {
+scenario_tests! { differential:
     text_both_ways_matches_native => text_both_ways,
     binary_arraybuffer_and_views_match_native => binary_array_buffer,
     blob_sends_keep_their_order => binary_blob_ordering,
@@ -248,16 +250,7 @@ differential_tests! {
     subclasses_and_listener_options_match_native => subclasses_and_listener_options,
 }
 
-macro_rules! mock_differential_tests {
-    ($($test:ident => $scenario:ident),* $(,)?) => {$(
-        #[wasm_bindgen_test]
-        async fn $test() {
-            mocked(stringify!($test), $scenario).await;
-        }
-    )*};
-}
-
-mock_differential_tests! {
+scenario_tests! { mocked:
     mocked_text_both_ways_matches_native => text_both_ways,
     mocked_binary_arraybuffer_and_views_match_native => binary_array_buffer,
     mocked_binary_from_another_realm_matches_native => binary_from_another_realm,
