@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::echo::EchoServer;
 use crate::http::{Site, StaticServer};
-use crate::util::{Result, cmd, gzip_size, output, repo_root, run, show, which};
+use crate::util::{Result, cmd, gzip_size, output, repo_root, run, show, target_dir, which};
 use crate::{build, setup};
 
 /// The npm packages of `bench/package.json`, each pinned to an exact version.
@@ -314,12 +314,6 @@ fn build_baseline(rev: &str) -> Result<PathBuf> {
 fn firefox_binary() -> Option<std::ffi::OsString> {
     let p = Path::new("/usr/bin/firefox-esr");
     p.exists().then(|| p.as_os_str().to_owned())
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("target"))
 }
 
 /// `git describe`-like: the short commit, with `-dirty` when the tree has changes.

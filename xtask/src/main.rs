@@ -5,6 +5,7 @@ mod build;
 mod echo;
 mod http;
 mod mutants;
+mod python;
 mod recipe;
 mod setup;
 mod test;
@@ -27,8 +28,9 @@ commands:
   test [flags]          setup, build, then host tests, wasm tests in headless Chromium and
                         Firefox, the TypeScript typings check, and the e2e pages; flags:
                           --browser chrome|firefox   only this browser for the wasm suites
-                          --only host|types|wasm|e2e only these suites (repeatable)
-                          --skip-host --skip-types --skip-wasm --skip-e2e --no-setup --no-build
+                          --only host|types|wasm|e2e|example|python  only these suites (repeatable)
+                          --skip-host --skip-types --skip-wasm --skip-e2e --skip-example
+                          --skip-python --no-setup --no-build
   demo [--exit-after SECS]
                         setup, build, serve www/ with an echo server; print the URL
   bench [flags]         setup, build, then benchmark native WebSocket, wsroute and peers in

@@ -34,6 +34,7 @@ pub fn setup() -> Result<()> {
     }
     npm_tools()?;
     npm_packages()?;
+    crate::python::setup()?;
     println!("setup: done");
     Ok(())
 }

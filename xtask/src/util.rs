@@ -16,6 +16,13 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Cargo's target directory (`CARGO_TARGET_DIR`, else `target/`).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"))
+}
+
 /// `$CARGO_HOME/bin`, else `~/.cargo/bin`.
 pub fn cargo_bin_dir() -> PathBuf {
     if let Some(h) = std::env::var_os("CARGO_HOME") {

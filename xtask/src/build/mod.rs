@@ -13,7 +13,7 @@ mod package;
 use std::path::{Path, PathBuf};
 
 use crate::setup::wasm_bindgen_path;
-use crate::util::{self, Result, cmd, repo_root, run, which};
+use crate::util::{self, Result, cmd, repo_root, run, target_dir, which};
 
 pub use package::json_str;
 
@@ -31,12 +31,6 @@ pub const WASM_OPT_FLAGS: &[&str] = &[
 
 /// Chrome refuses synchronous compilation of larger modules on the main thread.
 const SYNC_COMPILE_LIMIT: usize = 8 << 20;
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("target"))
-}
 
 /// Builds everything into `pkg/`. Everything is written to a private staging
 /// directory and swapped into `pkg/` at the end, so a concurrent reader (or
@@ -60,6 +54,7 @@ pub fn build() -> Result<()> {
     package::check_files_listed(&pkg)?;
     let final_pkg = root.join("pkg");
     swap_into_place(&pkg, &final_pkg)?;
+    crate::python::copy_script(&final_pkg)?;
     let esm_wasm = std::fs::metadata(final_pkg.join("wsroute_bg.wasm"))
         .map(|m| m.len())
         .unwrap_or(0);

@@ -3,7 +3,9 @@
 //! Suites: host (`cargo test --workspace`), the typings check (`tsc -p
 //! tests/types`), wasm-bindgen-test in headless Chrome and Firefox, the
 //! Playwright e2e pages, and the example crate (`examples/chat-client`)
-//! through `wasm-pack test` in each browser, as a downstream crate runs it. A suite fails when a test fails, when it ran no
+//! through `wasm-pack test` in each browser, as a downstream crate runs it,
+//! and the Python package (`python/`: its wheel, then pytest with
+//! pytest-playwright in Chromium). A suite fails when a test fails, when it ran no
 //! test, and when it ignored, filtered out or skipped one. The run ends with
 //! the summary: each suite, each suite left out by an option, and a line
 //! `N passed, M failed` (tests counted where the runners report them).
@@ -76,6 +78,9 @@ pub fn test(o: &Opts) -> Result<()> {
         }
     }
     drop(echo);
+    if o.python {
+        report.record(suites::python_suite()?)?;
+    }
     report.print();
     Ok(())
 }

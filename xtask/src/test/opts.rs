@@ -26,6 +26,8 @@ pub struct Opts {
     pub e2e: bool,
     /// Run the example crate's tests with wasm-pack.
     pub example: bool,
+    /// Run the Python package's tests (pytest).
+    pub python: bool,
     /// Run `setup` first.
     pub setup: bool,
     /// Run `build` first.
@@ -41,6 +43,7 @@ impl Default for Opts {
             wasm: true,
             e2e: true,
             example: true,
+            python: true,
             setup: true,
             build: true,
         }
@@ -48,8 +51,9 @@ impl Default for Opts {
 }
 
 pub const USAGE: &str = "\
-cargo xtask test [--browser chrome|firefox]... [--only host|types|wasm|e2e|example]...
+cargo xtask test [--browser chrome|firefox]... [--only host|types|wasm|e2e|example|python]...
                  [--skip-host] [--skip-types] [--skip-wasm] [--skip-e2e] [--skip-example]
+                 [--skip-python]
                  [--no-setup] [--no-build]";
 
 impl Opts {
@@ -77,6 +81,7 @@ impl Opts {
                 "--skip-wasm" => o.wasm = false,
                 "--skip-e2e" => o.e2e = false,
                 "--skip-example" => o.example = false,
+                "--skip-python" => o.python = false,
                 "--no-setup" => o.setup = false,
                 "--no-build" => o.build = false,
                 other => return Err(format!("unknown argument {other:?}\nusage: {USAGE}")),
@@ -87,9 +92,9 @@ impl Opts {
         }
         if !only.is_empty() {
             for s in &only {
-                if !["host", "types", "wasm", "e2e", "example"].contains(&s.as_str()) {
+                if !["host", "types", "wasm", "e2e", "example", "python"].contains(&s.as_str()) {
                     return Err(format!(
-                        "--only takes host, types, wasm, e2e or example, not {s:?}"
+                        "--only takes host, types, wasm, e2e, example or python, not {s:?}"
                     ));
                 }
             }
@@ -98,6 +103,7 @@ impl Opts {
             o.wasm = only.iter().any(|s| s == "wasm");
             o.e2e = only.iter().any(|s| s == "e2e");
             o.example = only.iter().any(|s| s == "example");
+            o.python = only.iter().any(|s| s == "python");
         }
         Ok(o)
     }
@@ -130,6 +136,7 @@ impl Opts {
             ],
             &mut out,
         );
+        skipped(self.python, "python", &mut out);
         out
     }
 
@@ -193,10 +200,14 @@ mod tests {
                 "wasm: headless Chromium and Firefox (left out by an option)",
                 "e2e (left out by an option)",
                 "example: wasm-pack test (left out by an option)",
+                "python (left out by an option)",
             ]
         );
         let o = Opts::parse(&a("--only example")).unwrap();
         assert!(o.example && !o.host && !o.wasm && !o.e2e && !o.types);
         assert!(!Opts::parse(&a("--skip-example")).unwrap().example);
+        let o = Opts::parse(&a("--only python")).unwrap();
+        assert!(o.python && !o.example && !o.host && !o.wasm && !o.e2e && !o.types);
+        assert!(!Opts::parse(&a("--skip-python")).unwrap().python);
     }
 }

@@ -297,3 +297,32 @@ pub fn e2e_suite(root: &Path, echo_url: &str) -> Result<Suite> {
         None => Suite::broken(name, "no `N passed, M failed` line"),
     })
 }
+
+/// The Python package: its wheel built and installed in the venv, then
+/// pytest with pytest-playwright (Debian's Chromium). Fails when a test
+/// fails, when none ran, and when any was skipped, deselected or xfailed.
+pub fn python_suite() -> Result<Suite> {
+    let name = "python: pytest python/tests (pytest-playwright + Chromium)";
+    println!("\n==== {name} ====");
+    let wheel = match crate::python::build_and_install_wheel() {
+        Ok(w) => w,
+        Err(e) => return Ok(Suite::broken(name, &format!("the wheel: {e}"))),
+    };
+    let (ok, out) = crate::python::pytest(&wheel)?;
+    Ok(match crate::python::parse_pytest_summary(&out) {
+        Some(c) => {
+            let mut problems = c.not_run;
+            if c.passed == 0 {
+                problems.push("ran no tests".into());
+            }
+            Suite::counted(
+                name,
+                c.passed,
+                c.failed,
+                ok && problems.is_empty(),
+                &problems,
+            )
+        }
+        None => Suite::broken(name, "no pytest summary line (did pytest crash?)"),
+    })
+}
