@@ -146,8 +146,9 @@ def set_offline(offline: bool) -> str:
 
 
 def _number_or_bool(value: Any) -> Optional[str]:
-    # NaN and the infinities have no JSON form: pass them as JavaScript so
-    # that the page's own check refuses them with its message.
+    """A condition's value as JavaScript, None when absent. NaN and the
+    infinities have no JSON form: they pass as JavaScript, so that the page's
+    own check refuses them with its message."""
     if isinstance(value, float) and value != value:
         return "NaN"
     if isinstance(value, float) and value in (float("inf"), float("-inf")):
@@ -159,6 +160,7 @@ RECORDERS = "globalThis.__wsrouteRecorders"
 
 
 def _store(key: str) -> str:
+    """The ``sessionStorage`` key (a JavaScript literal) of recording ``key``."""
     return js(f"wsroute-har:{key}")
 
 

@@ -27,13 +27,32 @@ mod tests {
         out
     }
 
-    fn rust_section(readme: &str) -> &str {
+    /// The README section whose heading starts with `heading`.
+    fn section<'a>(readme: &'a str, heading: &str) -> &'a str {
         let start = readme
-            .find("## Use it from Rust tests")
-            .expect("README has a Rust section");
+            .find(heading)
+            .unwrap_or_else(|| panic!("README has a section {heading:?}"));
         let rest = &readme[start..];
         let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
         &rest[..end]
+    }
+
+    fn rust_section(readme: &str) -> &str {
+        section(readme, "## Use it from Rust tests")
+    }
+
+    /// Every piece of `block` (split at blank lines) but its imports is in
+    /// `file`, verbatim.
+    fn pieces_are_in(block: &str, file: &str, path: &str, import: &[&str]) {
+        for piece in block
+            .split("\n\n")
+            .filter(|p| !p.lines().all(|l| import.iter().any(|i| l.starts_with(i))))
+        {
+            assert!(
+                file.contains(piece),
+                "{path} lacks the README's lines:\n{piece}"
+            );
+        }
     }
 
     #[test]
@@ -44,15 +63,24 @@ mod tests {
         let code = blocks(section, "rust");
         assert_eq!(code.len(), 1, "one Rust block in the README's Rust section");
         // Every piece but the imports (the file imports more), verbatim.
-        for piece in code[0]
-            .split("\n\n")
-            .filter(|p| !p.lines().all(|l| l.starts_with("use ")))
-        {
-            assert!(
-                tests.contains(piece),
-                "examples/chat-client/tests/chat.rs lacks the README's lines:\n{piece}"
-            );
-        }
+        let path = "examples/chat-client/tests/chat.rs";
+        pieces_are_in(&code[0], &tests, path, &["use "]);
+    }
+
+    #[test]
+    fn the_readme_python_test_is_the_suite_s_and_names_the_wheel_built() {
+        let readme = read("README.md");
+        let section = section(&readme, "## Use it from Python");
+        let path = "python/tests/test_mock.py";
+        let code = blocks(section, "python");
+        assert_eq!(code.len(), 1, "one Python block in the README's Python section");
+        pieces_are_in(&code[0], &read(path), path, &["from ", "import "]);
+        let version = crate::util::toml_package_field(&read("Cargo.toml"), "version")
+            .expect("Cargo.toml has a version");
+        assert!(
+            section.contains(&format!("wsroute-{version}-py3-none-any.whl")),
+            "the README's pip line names the wheel of version {version}"
+        );
     }
 
     #[test]
