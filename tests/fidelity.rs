@@ -25,6 +25,8 @@ extern "C" {
     fn binary_array_buffer(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = binaryBlobOrdering)]
     fn binary_blob_ordering(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = everyBufferKind)]
+    fn every_buffer_kind(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = binaryFromAnotherRealm)]
     fn binary_from_another_realm(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = binaryTypeAtDispatch)]
@@ -227,6 +229,7 @@ scenario_tests! { differential:
     binary_arraybuffer_and_views_match_native => binary_array_buffer,
     blob_sends_keep_their_order => binary_blob_ordering,
     binary_from_another_realm_matches_native => binary_from_another_realm,
+    every_buffer_kind_matches_native => every_buffer_kind,
     binary_type_is_read_at_dispatch => binary_type_at_dispatch,
     client_close_codes_match_native => close_codes,
     server_initiated_close_matches_native => server_close,
@@ -254,6 +257,7 @@ scenario_tests! { mocked:
     mocked_text_both_ways_matches_native => text_both_ways,
     mocked_binary_arraybuffer_and_views_match_native => binary_array_buffer,
     mocked_binary_from_another_realm_matches_native => binary_from_another_realm,
+    mocked_every_buffer_kind_matches_native => every_buffer_kind,
     mocked_handler_attribute_values_match_native => handler_values,
     mocked_receiver_and_argument_checks_come_in_native_order => check_order,
     mocked_unusual_buffers_match_native => unusual_buffers,

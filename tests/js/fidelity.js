@@ -49,6 +49,49 @@ export async function binaryArrayBuffer(WS, echo) {
   return finish(ws, log, 'binaryArrayBuffer');
 }
 
+// Every kind of BufferSource: a view of three elements of each typed array
+// element type and a DataView of three bytes, at an offset into a larger
+// buffer (so element size and byteOffset both matter), and the same made in
+// another realm. What comes
+// back and bufferedAmount after each send.
+export async function everyBufferKind(WS, echo) {
+  const frame = document.createElement('iframe');
+  document.body.appendChild(frame);
+  const realms = [['', window], ['other realm ', frame.contentWindow]];
+  const kinds = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
+    'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'DataView'];
+  const ws = new WS(`${echo}/echo`);
+  ws.binaryType = 'arraybuffer';
+  const log = recorder(ws);
+  await within(TIMEOUT, new Promise((r) => ws.addEventListener('open', r, { once: true })), 'everyBufferKind open');
+  let sends = 0;
+  for (const [label, realm] of realms) {
+    for (const kind of kinds) {
+      const Ctor = realm[kind];
+      if (typeof Ctor !== 'function') {
+        log.note(`${label}${kind}: not in this browser`);
+        continue;
+      }
+      const size = Ctor === realm.DataView ? 1 : Ctor.BYTES_PER_ELEMENT;
+      const backing = new realm.Uint8Array(8 + 3 * size).map((_, i) => (i * 37 + 11) & 0xff);
+      const view = new Ctor(backing.buffer, 8, 3);
+      ws.send(view);
+      sends += 1;
+      log.note(`${label}${kind}: byteOffset=${view.byteOffset} byteLength=${view.byteLength} buffered=${ws.bufferedAmount}`);
+      backing.fill(0); // the send copied its bytes
+    }
+  }
+  let n = 0;
+  ws.onmessage = () => {
+    if (++n === sends) ws.close();
+  };
+  try {
+    return await finish(ws, log, 'everyBufferKind');
+  } finally {
+    frame.remove();
+  }
+}
+
 // Binary data made in another realm (a same-origin iframe) is still binary:
 // WebIDL checks internal slots, not this realm's prototypes. An object that
 // merely inherits from Blob.prototype is not a Blob, and becomes a string.
