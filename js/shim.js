@@ -191,12 +191,102 @@ export function utf8Length(s) {
   return encoder.encodeInto(s, scratch).written;
 }
 
+// Other realms. The native interface's accessors and methods work on the
+// sockets of every same-origin frame (brand checks look at internal slots,
+// not at the realm). wsroute's classes in such frames find each other
+// through a hub: an array of peers shared by the realms of one frame tree,
+// handed from the topmost realm that has wsroute to every frame below it
+// that loads it, by a synchronous event on the ancestor's window. A method
+// called on another realm's socket runs as that realm's own method.
+const REALM_EVENT = 'wsroute:realm';
+const GET = 0;
+const SET = 1;
+const CALL = 2;
+let hub = null;
+
+/// The same-origin parent of `w`, or null.
+function sameOriginParent(w) {
+  try {
+    const p = w.parent;
+    if (p === w || p === null || p === undefined) return null;
+    void p.document; // throws for a cross-origin parent
+    return p;
+  } catch {
+    return null;
+  }
+}
+
+/// Joins (or starts) the hub of this frame tree with `peer`.
+function joinHub(peer) {
+  const w = typeof window === 'object' && window === globalThis ? window : null;
+  if (hub !== null) {
+    hub.push(peer);
+    return;
+  }
+  for (let p = w && sameOriginParent(w); p !== null && hub === null; p = sameOriginParent(p)) {
+    const detail = { peer, join: (shared) => { hub = shared; } };
+    try {
+      dispatchEventImpl.call(p, new CustomEvent(REALM_EVENT, { detail }));
+    } catch {
+      break;
+    }
+  }
+  if (hub === null) hub = [peer];
+  if (w !== null) {
+    addListener.call(w, REALM_EVENT, (e) => {
+      const d = e.detail;
+      if (d === null || typeof d !== 'object' || typeof d.join !== 'function' || hub.includes(d.peer)) return;
+      hub.push(d.peer);
+      d.join(hub);
+    });
+  }
+}
+
+/// Runs accessor or method `key` of the realm that owns `target` (a socket
+/// of another realm's wsroute); a TypeError when no realm owns it. What it
+/// throws is thrown again as this realm's, as the native binding throws
+/// the exceptions of the function called.
+function viaOwner(self, target, key, kind, args) {
+  if (hub !== null) {
+    for (const peer of hub) {
+      if (peer !== self && peer.owns(target)) {
+        const d = peer.ops[key];
+        try {
+          return apply(kind === GET ? d.get : kind === SET ? d.set : d.value, target, args);
+        } catch (e) {
+          throw inThisRealm(e);
+        }
+      }
+    }
+  }
+  throw new TypeError('Illegal invocation');
+}
+
+/// `e`, another realm's TypeError or DOMException, as this realm's.
+function inThisRealm(e) {
+  if (e instanceof TypeError || e instanceof DOMException || e === null || typeof e !== 'object') return e;
+  const name = e.name;
+  if (name === 'TypeError') return new TypeError(e.message);
+  if (typeof e.code === 'number' && typeof name === 'string' && Object.prototype.toString.call(e) === '[object DOMException]') {
+    return new DOMException(e.message, name);
+  }
+  return e;
+}
+
 /// Declares the WebSocket class. `create(instance, url, protocols)` returns the
 /// Rust backend for a new instance or throws the DOMException to report.
 export function defineWebSocketClass(create) {
+  let self = null;
+  let isOwn;
+  // The receiver check in each member: `#b in this` (a TypeError for a
+  // primitive), else another realm's socket (run there), else a TypeError.
   class WebSocket extends EventTarget {
     #b;
     #handlers = null;
+
+    static {
+      isOwn = (o) => #b in o;
+    }
 
     constructor(url, protocols = undefined) {
       if (arguments.length < 1) {
@@ -208,37 +298,40 @@ export function defineWebSocketClass(create) {
       this.#b = create(this, href, list);
     }
 
-    get url() { return this.#b.url(); }
-    get readyState() { return this.#b.readyState(); }
-    get bufferedAmount() { return this.#b.bufferedAmount(); }
-    get extensions() { return this.#b.extensions(); }
-    get protocol() { return this.#b.protocol(); }
-    get binaryType() { return this.#b.binaryType(); }
-    set binaryType(value) { this.#b.setBinaryType(`${value}`); }
+    get url() { return #b in this ? this.#b.url() : viaOwner(self, this, 'url', GET, []); }
+    get readyState() { return #b in this ? this.#b.readyState() : viaOwner(self, this, 'readyState', GET, []); }
+    get bufferedAmount() { return #b in this ? this.#b.bufferedAmount() : viaOwner(self, this, 'bufferedAmount', GET, []); }
+    get extensions() { return #b in this ? this.#b.extensions() : viaOwner(self, this, 'extensions', GET, []); }
+    get protocol() { return #b in this ? this.#b.protocol() : viaOwner(self, this, 'protocol', GET, []); }
+    get binaryType() { return #b in this ? this.#b.binaryType() : viaOwner(self, this, 'binaryType', GET, []); }
+    set binaryType(value) {
+      if (#b in this) this.#b.setBinaryType(`${value}`);
+      else viaOwner(self, this, 'binaryType', SET, [value]);
+    }
 
-    // WebIDL's order: the receiver (`this.#b` throws for a foreign object),
-    // then the argument count, then each argument's conversion.
+    // WebIDL's order: the receiver, then the argument count, then each
+    // argument's conversion.
     send(data) {
-      const b = this.#b;
+      if (!(#b in this)) return viaOwner(self, this, 'send', CALL, arguments);
       if (arguments.length < 1) throw missingArgument('send');
-      b.send(toMessage(data));
+      this.#b.send(toMessage(data));
     }
 
     close(code = undefined, reason = undefined) {
-      const b = this.#b;
+      if (!(#b in this)) return viaOwner(self, this, 'close', CALL, arguments);
       const c = code === undefined ? undefined : Number(code);
       const r = reason === undefined ? undefined : `${reason}`;
-      b.close(c, r);
+      this.#b.close(c, r);
     }
 
-    get onopen() { return this.#getHandler('open'); }
-    set onopen(v) { this.#setHandler('open', v); }
-    get onmessage() { return this.#getHandler('message'); }
-    set onmessage(v) { this.#setHandler('message', v); }
-    get onerror() { return this.#getHandler('error'); }
-    set onerror(v) { this.#setHandler('error', v); }
-    get onclose() { return this.#getHandler('close'); }
-    set onclose(v) { this.#setHandler('close', v); }
+    get onopen() { return #b in this ? this.#getHandler('open') : viaOwner(self, this, 'onopen', GET, []); }
+    set onopen(v) { if (#b in this) this.#setHandler('open', v); else viaOwner(self, this, 'onopen', SET, [v]); }
+    get onmessage() { return #b in this ? this.#getHandler('message') : viaOwner(self, this, 'onmessage', GET, []); }
+    set onmessage(v) { if (#b in this) this.#setHandler('message', v); else viaOwner(self, this, 'onmessage', SET, [v]); }
+    get onerror() { return #b in this ? this.#getHandler('error') : viaOwner(self, this, 'onerror', GET, []); }
+    set onerror(v) { if (#b in this) this.#setHandler('error', v); else viaOwner(self, this, 'onerror', SET, [v]); }
+    get onclose() { return #b in this ? this.#getHandler('close') : viaOwner(self, this, 'onclose', GET, []); }
+    set onclose(v) { if (#b in this) this.#setHandler('close', v); else viaOwner(self, this, 'onclose', SET, [v]); }
 
     // HTML "event handler" semantics: the listener is added when the handler
     // first becomes non-null and keeps its place among other listeners while
@@ -300,6 +393,10 @@ export function defineWebSocketClass(create) {
     Object.defineProperty(WebSocket, c, { configurable: false });
     Object.defineProperty(proto, c, { configurable: false });
   }
+  const ops = Object.create(null);
+  for (const key of Reflect.ownKeys(proto)) ops[key] = Object.getOwnPropertyDescriptor(proto, key);
+  self = { owns: (o) => ((typeof o === 'object' && o !== null) || typeof o === 'function') && isOwn(o), ops };
+  joinHub(self);
   return WebSocket;
 }
 

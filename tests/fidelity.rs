@@ -11,7 +11,7 @@ mod common;
 use std::cell::Cell;
 use std::rc::Rc;
 
-use common::{echo_url, global_websocket, log_of};
+use common::{echo_url, global_websocket, http_url, log_of};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -71,6 +71,14 @@ extern "C" {
     fn reflected_shape(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = subclassesAndListenerOptions)]
     fn subclasses_and_listener_options(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = otherRealms)]
+    fn other_realms_with(ws: &JsValue, echo: &str, http: &str) -> js_sys::Promise;
+}
+
+/// `otherRealms`, which loads `pkg/wsroute.global.js` into its iframe from
+/// the static server.
+fn other_realms(ws: &JsValue, echo: &str) -> js_sys::Promise {
+    other_realms_with(ws, echo, http_url())
 }
 
 #[wasm_bindgen(module = "/tests/js/harness.js")]
@@ -251,6 +259,7 @@ scenario_tests! { differential:
     unusual_buffers_match_native => unusual_buffers,
     reflected_shape_matches_native => reflected_shape,
     subclasses_and_listener_options_match_native => subclasses_and_listener_options,
+    other_realms_members_and_brand_checks_match_native => other_realms,
 }
 
 scenario_tests! { mocked:
@@ -262,4 +271,5 @@ scenario_tests! { mocked:
     mocked_receiver_and_argument_checks_come_in_native_order => check_order,
     mocked_unusual_buffers_match_native => unusual_buffers,
     mocked_subclasses_and_listener_options_match_native => subclasses_and_listener_options,
+    mocked_other_realms_members_and_brand_checks_match_native => other_realms,
 }

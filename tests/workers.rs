@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::{echo_url, log_of};
+use common::{echo_url, http_url, log_of};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -45,16 +45,6 @@ extern "C" {
 extern "C" {
     #[allow(dead_code)]
     fn hex(bytes: &JsValue) -> String;
-}
-
-/// The static server `cargo xtask test` started for `pkg/` (`http://127.0.0.1:PORT`).
-fn http_url() -> &'static str {
-    match option_env!("WSROUTE_HTTP_URL") {
-        Some(u) => u,
-        None => {
-            panic!("WSROUTE_HTTP_URL is not set: run the browser suites through `cargo xtask test`")
-        }
-    }
 }
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");

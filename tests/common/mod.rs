@@ -22,6 +22,16 @@ pub fn echo_url() -> &'static str {
     }
 }
 
+/// The static server `cargo xtask test` started for `pkg/` (`http://127.0.0.1:PORT`).
+pub fn http_url() -> &'static str {
+    match option_env!("WSROUTE_HTTP_URL") {
+        Some(u) => u,
+        None => {
+            panic!("WSROUTE_HTTP_URL is not set: run the browser suites through `cargo xtask test`")
+        }
+    }
+}
+
 /// Awaits a JS promise that resolves to an array of strings.
 pub async fn log_of(promise: js_sys::Promise) -> Vec<String> {
     match JsFuture::from(promise).await {

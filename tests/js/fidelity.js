@@ -1,7 +1,7 @@
 // Differential scenarios: each runs against a WebSocket constructor `WS`
 // (native, or wsroute's) and a real echo server, and returns its event log.
 // The Rust side runs every scenario against native and wsroute and compares.
-import { recorder, errorName, within, nextTask, hex } from './harness.js';
+import { recorder, errorName, within, nextTask, hex, NativeWebSocket } from './harness.js';
 
 const TIMEOUT = 10000;
 
@@ -629,4 +629,78 @@ export async function subclassesAndListenerOptions(WS, echo) {
   await within(TIMEOUT, new Promise((r) => chat.addEventListener('close', r)), 'subclassesAndListenerOptions');
   out.push(log.join(', '));
   return out;
+}
+
+// Other realms (a same-origin iframe): the iframe's WebSocket.prototype
+// accessors and methods on this realm's socket and this realm's on the
+// iframe's socket work as on their own (brand checks look at the object, not
+// its realm); on objects that are not sockets they throw the calling realm's
+// TypeError. For wsroute, the iframe loads wsroute too (its classic script),
+// as a page with wsroute in every frame has it; for native, neither has it.
+export async function otherRealms(WS, echo, http) {
+  const frame = document.createElement('iframe');
+  document.body.appendChild(frame);
+  const other = frame.contentWindow;
+  try {
+    if (WS !== NativeWebSocket) {
+      await new Promise((resolve, reject) => {
+        const script = other.document.createElement('script');
+        script.crossOrigin = 'anonymous'; // the test page is cross-origin isolated (COEP)
+        script.src = `${http}/pkg/wsroute.global.js`;
+        script.onload = resolve;
+        script.onerror = () => reject(new Error(`cannot load ${script.src} into the iframe`));
+        other.document.head.appendChild(script);
+      });
+      if (typeof other.wsroute !== 'object') throw new Error('wsroute did not install in the iframe');
+    }
+    const out = [];
+    const realm = (e) => (e instanceof Error ? 'this realm' : e instanceof other.Error ? 'other realm' : 'no realm');
+    const show = (v) => (v === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof v) ? String(v) : typeof v);
+    const attempt = (label, f) => {
+      try {
+        out.push(`${label}: ${show(f())}`);
+      } catch (e) {
+        out.push(`${label}: ${e.name} (${realm(e)})`);
+      }
+    };
+    const opened = (ws) => new Promise((r) => ws.addEventListener('open', r, { once: true }));
+    const closed = (ws) => new Promise((r) => ws.addEventListener('close', (e) => r(`${e.code} ${e.wasClean}`), { once: true }));
+    const mine = new WS(`${echo}/echo`);
+    const theirs = new other.WebSocket(`${echo}/echo`);
+    const messages = [];
+    await within(TIMEOUT, Promise.all([opened(mine), opened(theirs)]), 'otherRealms open');
+    const sockets = [['iframe\'s members on this socket', other.WebSocket.prototype, mine],
+      ['this realm\'s members on the iframe\'s socket', WS.prototype, theirs]];
+    for (const [what, proto, ws] of sockets) {
+      const d = (k) => Object.getOwnPropertyDescriptor(proto, k);
+      for (const k of ['url', 'readyState', 'bufferedAmount', 'extensions', 'protocol', 'binaryType', 'onmessage']) {
+        attempt(`${what}: get ${k}`, () => (k === 'url' ? d(k).get.call(ws).replace(echo, 'ECHO') : d(k).get.call(ws)));
+      }
+      attempt(`${what}: set binaryType`, () => d('binaryType').set.call(ws, 'arraybuffer'));
+      attempt(`${what}: binaryType now`, () => ws.binaryType);
+      const handler = (e) => messages.push(`${what}: message ${e.data instanceof ArrayBuffer ? 'this realm' : e.data instanceof other.ArrayBuffer ? 'other realm' : typeof e.data} ${e.data.byteLength ?? e.data}`);
+      attempt(`${what}: set onmessage`, () => d('onmessage').set.call(ws, handler));
+      attempt(`${what}: onmessage is it`, () => ws.onmessage === handler);
+      attempt(`${what}: send`, () => proto.send.call(ws, new Uint8Array([1, 2, 3])));
+      attempt(`${what}: send()`, () => proto.send.call(ws));
+      attempt(`${what}: close(1)`, () => proto.close.call(ws, 1));
+      for (const [name, target] of [['{}', {}], ['an iframe EventTarget', new other.EventTarget()],
+        ['Object.create(prototype)', Object.create(proto)], ['undefined', undefined]]) {
+        attempt(`${what} on ${name}: get readyState`, () => d('readyState').get.call(target));
+        attempt(`${what} on ${name}: send`, () => proto.send.call(target, 'x'));
+        attempt(`${what} on ${name}: set onclose`, () => d('onclose').set.call(target, null));
+      }
+    }
+    await within(TIMEOUT, new Promise((r) => {
+      const wait = () => (messages.length >= 2 ? r() : setTimeout(wait, 10));
+      wait();
+    }), 'otherRealms echoes');
+    const ends = [closed(mine), closed(theirs)];
+    other.WebSocket.prototype.close.call(mine);
+    WS.prototype.close.call(theirs);
+    out.push(...messages.sort(), `closes: ${(await within(TIMEOUT, Promise.all(ends), 'otherRealms close')).join(', ')}`);
+    return out;
+  } finally {
+    frame.remove();
+  }
 }

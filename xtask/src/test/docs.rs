@@ -73,7 +73,11 @@ mod tests {
         let section = section(&readme, "## Use it from Python");
         let path = "python/tests/test_mock.py";
         let code = blocks(section, "python");
-        assert_eq!(code.len(), 1, "one Python block in the README's Python section");
+        assert_eq!(
+            code.len(),
+            1,
+            "one Python block in the README's Python section"
+        );
         pieces_are_in(&code[0], &read(path), path, &["from ", "import "]);
         let version = crate::util::toml_package_field(&read("Cargo.toml"), "version")
             .expect("Cargo.toml has a version");
