@@ -123,9 +123,12 @@ for (const id of env.systems) {
     throw new Error(`BENCH_SYSTEMS: unknown system ${JSON.stringify(id)}; known: ${SYSTEMS.map((s) => s.id).join(', ')}`);
   }
 }
-/** The systems whose rounds this run measures and reports. */
+/** The systems whose rounds this run measures and reports (a chosen wsroute
+ * system brings its baseline twin, so that `--systems` with `--baseline`
+ * compares the two). */
 const MEASURED = env.systems.length
-  ? SYSTEMS.filter((s) => s.id === 'native' || env.systems.includes(s.id))
+  ? SYSTEMS.filter((s) => s.id === 'native' || env.systems.includes(s.id) ||
+      (s.base && env.systems.includes(s.id.slice('base-'.length))))
   : SYSTEMS;
 
 // Targets (wsroute rows only): [systemId, workloadId, predicate, text].

@@ -27,9 +27,11 @@ cargo xtask bench [--rounds N] [--quick] [--systems A,B] [--baseline REV] [--wri
                   [--no-setup] [--no-build]
   --rounds N    rounds per system and workload (default 5; 1 with --quick)
   --baseline REV  also measure the classic script built at git revision REV, as base-* systems
-                beside this build's, in the same run (before/after); implies --no-write
+                beside this build's, in the same run (before/after); with --write it writes
+                only BENCHMARKS.md's paired section (default: --no-write)
   --systems A,B measure only these systems (ids as in bench/run.mjs, e.g. wsroute-mock,msw-mock)
-                besides native; skips the memory churn; implies --no-write
+                besides native (and their base-* twins with --baseline); skips the memory
+                churn; implies --no-write
   --quick       a smoke run: workloads a tenth of the size, short budgets (< 4 minutes)
   --write       write BENCHMARKS.md (the default for a full run)
   --no-write    do not write BENCHMARKS.md (the default with --quick)";
@@ -100,15 +102,17 @@ impl Opts {
         o.quick = quick;
         o.rounds = rounds.unwrap_or(if quick { 1 } else { 5 });
         o.write = write.unwrap_or(!quick && o.systems.is_empty() && o.baseline.is_none());
-        if o.write && !o.systems.is_empty() {
+        // With --baseline, --write writes the paired section of BENCHMARKS.md
+        // only (any systems); without, the main tables (all systems).
+        if o.write && !o.systems.is_empty() && o.baseline.is_none() {
             return Err(
-                "--write with --systems would leave BENCHMARKS.md without the other systems".into(),
+                "--write with --systems would leave BENCHMARKS.md without the other systems \
+                 (with --baseline it writes the paired section)"
+                    .into(),
             );
         }
-        if o.write && o.baseline.is_some() {
-            return Err(
-                "--write with --baseline would put the baseline's rows in BENCHMARKS.md".into(),
-            );
+        if o.write && o.quick {
+            return Err("--write with --quick would publish a smoke run".into());
         }
         Ok(o)
     }
@@ -248,8 +252,12 @@ impl Servers {
     }
 }
 
-/// Writes BENCHMARKS.md from the runner's report (unless told not to): the
-/// measured tables, then the reading of them (bench/READING.md).
+/// Writes BENCHMARKS.md from the runner's report (unless told not to). The
+/// file has three parts, each written by its own kind of run: the main
+/// tables (a full run), the paired section (`--baseline REV --write`: this
+/// build beside REV's, measured in one run) and the wasm's make-up (both);
+/// then the reading of them (bench/READING.md). A run keeps the part it
+/// does not write.
 fn publish(o: &Opts, root: &Path, report: &Path) -> Result<()> {
     let text = std::fs::read_to_string(report)
         .map_err(|e| format!("bench: the runner wrote no {}: {e}", report.display()))?;
@@ -261,16 +269,90 @@ fn publish(o: &Opts, root: &Path, report: &Path) -> Result<()> {
         return Ok(());
     }
     let dest = root.join("BENCHMARKS.md");
+    let old = std::fs::read_to_string(&dest).unwrap_or_default();
+    let (old_main, old_paired) = split_benchmarks(&old);
+    let (main, paired) = match &o.baseline {
+        Some(rev) => (old_main, paired_section(rev, &text)),
+        None => (text, old_paired),
+    };
     let reading =
         std::fs::read_to_string(root.join("bench").join("READING.md")).unwrap_or_default();
-    let text = if reading.is_empty() {
-        text
-    } else {
-        format!("{text}\n{reading}")
-    };
+    let text = [
+        main.trim_end(),
+        paired.trim_end(),
+        wasm_parts()?.trim_end(),
+        reading.trim_end(),
+    ]
+    .iter()
+    .filter(|p| !p.is_empty())
+    .map(|p| format!("{p}\n"))
+    .collect::<Vec<_>>()
+    .join("\n");
     std::fs::write(&dest, &text).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
     println!("bench: wrote {}", dest.display());
     Ok(())
+}
+
+const PAIRED: &str = "## Paired run: this build beside a baseline";
+const PARTS: &str = crate::wasm_size::HEADING;
+const READING: &str = "## How to read these tables";
+
+/// BENCHMARKS.md's main tables and its paired section (either may be empty).
+fn split_benchmarks(text: &str) -> (String, String) {
+    let cut = |t: &str, at: &str| t.find(at).unwrap_or(t.len());
+    let end_of_main = [PAIRED, PARTS, READING]
+        .iter()
+        .map(|h| cut(text, h))
+        .min()
+        .unwrap_or(text.len());
+    let main = text[..end_of_main].to_string();
+    let paired = match text.find(PAIRED) {
+        Some(start) => {
+            let rest = &text[start..];
+            let end = [PARTS, READING]
+                .iter()
+                .map(|h| cut(rest, h))
+                .min()
+                .unwrap_or(rest.len());
+            rest[..end].to_string()
+        }
+        None => String::new(),
+    };
+    (main, paired)
+}
+
+/// The paired section: the report of a `--baseline REV` run, its headings
+/// one level down.
+fn paired_section(rev: &str, report: &str) -> String {
+    let mut out = format!(
+        "{PAIRED}\n\nWritten by `cargo xtask bench --baseline {rev} --write` (with `--systems`): the \
+         rows marked `[baseline {rev}]` are {rev}'s build, measured in the same run, in the same \
+         browsers, rounds interleaved. Compare a row with its baseline twin.\n\n"
+    );
+    for line in report.lines() {
+        if line.starts_with("# ") {
+            continue;
+        }
+        if line.starts_with("## ") {
+            out.push('#');
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The table of what the shipped wasm is made of (by crate, by module).
+pub fn wasm_parts() -> Result<String> {
+    let named = build::named_global_wasm()?;
+    let bytes =
+        std::fs::read(&named).map_err(|e| format!("cannot read {}: {e}", named.display()))?;
+    let parts = crate::wasm_size::parts(&bytes)
+        .ok_or_else(|| format!("bench: cannot read the wasm {}", named.display()))?;
+    let shipped = std::fs::metadata(repo_root().join("pkg/wsroute_bg.wasm"))
+        .map(|m| m.len() as usize)
+        .unwrap_or(0);
+    Ok(crate::wasm_size::report(&parts, shipped))
 }
 
 /// Builds `pkg/` at git revision `rev` in a worktree of its own (kept between
@@ -420,6 +502,28 @@ mod tests {
     use crate::util::words as a;
 
     #[test]
+    fn keeps_the_part_a_run_does_not_write() {
+        let file = format!(
+            "# wsroute benchmarks\nmain\n{PAIRED}\n\npaired\n{PARTS}\nparts\n{READING}\nreading\n"
+        );
+        let (main, paired) = split_benchmarks(&file);
+        assert_eq!(main, "# wsroute benchmarks\nmain\n");
+        assert_eq!(paired, format!("{PAIRED}\n\npaired\n"));
+        assert_eq!(
+            split_benchmarks("only main\n"),
+            ("only main\n".into(), String::new())
+        );
+        let section = paired_section(
+            "abc",
+            "# wsroute benchmarks\n- date\n## ping-pong\n| row |\n",
+        );
+        assert!(section.starts_with(PAIRED));
+        assert!(section.contains("--baseline abc --write"));
+        assert!(section.ends_with("- date\n### ping-pong\n| row |\n"));
+        assert!(!section.contains("# wsroute benchmarks"));
+    }
+
+    #[test]
     fn parses_options() {
         let o = Opts::parse(&[]).unwrap();
         assert_eq!(
@@ -428,10 +532,10 @@ mod tests {
         );
         let o = Opts::parse(&a("--quick")).unwrap();
         assert_eq!((o.rounds, o.quick, o.write), (1, true, false));
-        let o = Opts::parse(&a("--quick --write --rounds 3 --no-setup --no-build")).unwrap();
+        let o = Opts::parse(&a("--quick --no-write --rounds 3 --no-setup --no-build")).unwrap();
         assert_eq!(
             (o.rounds, o.quick, o.write, o.setup, o.build),
-            (3, true, true, false, false)
+            (3, true, false, false, false)
         );
         let o = Opts::parse(&a("--no-write")).unwrap();
         assert!(!o.write && !o.quick);
@@ -450,7 +554,9 @@ mod tests {
         assert!(!o.write, "a baseline run must not rewrite BENCHMARKS.md");
         assert!(!Opts::parse(&a("--baseline HEAD~1")).unwrap().write);
         assert!(Opts::parse(&a("--baseline")).is_err());
-        assert!(Opts::parse(&a("--baseline x --write")).is_err());
+        let o = Opts::parse(&a("--baseline x --systems wsroute-mock --write")).unwrap();
+        assert!(o.write, "a paired run may write its own section");
+        assert!(Opts::parse(&a("--quick --write")).is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod setup;
 mod test;
 mod util;
 mod wasm;
+mod wasm_size;
 
 use std::time::{Duration, Instant};
 
@@ -33,6 +34,8 @@ commands:
                           --skip-python --no-setup --no-build
   demo [--exit-after SECS]
                         setup, build, serve www/ with an echo server; print the URL
+  size                  what the global script's wasm is made of: code by crate and by module
+                        (the same table BENCHMARKS.md gets); needs a `build` first
   bench [flags]         setup, build, then benchmark native WebSocket, wsroute and peers in
                         headless Chromium; print the tables, write BENCHMARKS.md; flags:
                           --rounds N   rounds per system and workload (default 5)
@@ -54,6 +57,7 @@ fn main() {
         Some("test") => test::Opts::parse(&args[1..]).and_then(|o| test::test(&o)),
         Some("demo") => demo(&args[1..]),
         Some("bench") => bench::Opts::parse(&args[1..]).and_then(|o| bench::bench(&o)),
+        Some("size") => bench::wasm_parts().map(|t| println!("{t}")),
         Some("echo-server") => echo_server(&args[1..]),
         Some("mutants") => mutants::Opts::parse(&args[1..]).and_then(|o| mutants::mutants(&o)),
         Some("recipe") => recipe::Opts::parse(&args[1..]).and_then(|o| recipe::trunk(&o)),

@@ -70,7 +70,7 @@ fn es_package(root: &Path, pkg: &Path, version: &str) -> Result<Vec<String>> {
     println!("build: wasm (ES module) -> pkg/");
     let wasm = cargo_wasm(&[], &target_dir())?;
     bindgen(&wasm_bindgen_path(), "web", pkg, "wsroute", &wasm)?;
-    wasm_opt(&pkg.join("wsroute_bg.wasm"));
+    wasm_opt(&pkg.join("wsroute_bg.wasm"), &[]);
     append(
         &pkg.join("wsroute.js"),
         &format!("\nexport const version = \"{version}\";\n"),
@@ -121,7 +121,7 @@ fn classic_script(
         &gwasm,
     )?;
     let gwasm_out = gout.join("wsroute_global_bg.wasm");
-    wasm_opt(&gwasm_out);
+    wasm_opt(&gwasm_out, &[]);
     let glue = read(&gout.join("wsroute_global.js"))?;
     let wasm_bytes = std::fs::read(&gwasm_out)
         .map_err(|e| format!("cannot read {}: {e}", gwasm_out.display()))?;
@@ -229,7 +229,28 @@ fn append(p: &Path, s: &str) -> Result<()> {
 
 /// Runs `wasm-opt -Oz` in place; on failure (or when the output's exports
 /// differ from the input's, see [`crate::wasm`]) warns and keeps the input.
-fn wasm_opt(wasm: &Path) {
+/// The global script's wasm optimised as shipped but with its name section
+/// kept (`wasm-opt -g`), for the bench's table of what the wasm is made of;
+/// the same build as `cargo xtask build` (cached).
+pub fn named_global_wasm() -> Result<PathBuf> {
+    let global_target = target_dir().join("global");
+    let gwasm = cargo_wasm(&["--features", "global-script"], &global_target)?;
+    let out = global_target.join("named");
+    let _ = std::fs::remove_dir_all(&out);
+    bindgen(
+        &wasm_bindgen_path(),
+        "no-modules",
+        &out,
+        "wsroute_global",
+        &gwasm,
+    )?;
+    let wasm = out.join("wsroute_global_bg.wasm");
+    wasm_opt(&wasm, &["-g"]);
+    Ok(wasm)
+}
+
+/// `wasm-opt -Oz` on `wasm` in place, with `extra` flags.
+fn wasm_opt(wasm: &Path, extra: &[&str]) {
     // binaryen from npm (xtask/tools) first: Debian 12's wasm-opt 108 breaks
     // wasm-bindgen 0.2.130 output (caught by the export check below).
     let Some(opt) = crate::setup::npm_wasm_opt().or_else(|| which("wasm-opt")) else {
@@ -243,6 +264,7 @@ fn wasm_opt(wasm: &Path) {
     let mut c = cmd(opt);
     c.arg("-Oz")
         .args(WASM_OPT_FLAGS)
+        .args(extra)
         .arg(wasm)
         .arg("-o")
         .arg(&tmp);
