@@ -273,6 +273,48 @@ function inThisRealm(e) {
   return e;
 }
 
+// A finished socket gives its wasm state back at once: its backend is
+// swapped for a plain object that answers what the page can still ask of a
+// closed socket (the attributes as they were; `send()` counting bytes,
+// `binaryType` and `close()` checked by `rules`, which hold no socket) and
+// the wasm object is freed, instead of when the garbage collector finds the
+// page's object. Done in a microtask: never inside a call on that backend.
+const microtask = queueMicrotask;
+let retireNow = null;
+
+/// Retires `target`'s backend (see above); `rules` is wasm's `ClosedRules`.
+export function retire(target, rules) {
+  microtask(() => {
+    if (retireNow !== null) retireNow(target, rules);
+  });
+}
+
+function closedBackend(old, rules) {
+  const url = old.url();
+  const readyState = old.readyState();
+  const protocol = old.protocol();
+  const extensions = old.extensions();
+  let binaryType = old.binaryType();
+  let buffered = old.bufferedAmount();
+  return {
+    url: () => url,
+    readyState: () => readyState,
+    bufferedAmount: () => buffered,
+    extensions: () => extensions,
+    protocol: () => protocol,
+    binaryType: () => binaryType,
+    setBinaryType(value) {
+      binaryType = rules.binaryType(binaryType, value);
+    },
+    send(data) {
+      buffered = rules.sendAfterClose(buffered, data);
+    },
+    close(code, reason) {
+      rules.close(code, reason);
+    },
+  };
+}
+
 /// Declares the WebSocket class. `create(instance, url, protocols)` returns the
 /// Rust backend for a new instance or throws the DOMException to report.
 export function defineWebSocketClass(create) {
@@ -286,6 +328,12 @@ export function defineWebSocketClass(create) {
 
     static {
       isOwn = (o) => #b in o;
+      retireNow = (o, rules) => {
+        const old = #b in o ? o.#b : null;
+        if (old === null || typeof old.free !== 'function') return;
+        o.#b = closedBackend(old, rules);
+        old.free();
+      };
     }
 
     constructor(url, protocols = undefined) {

@@ -15,7 +15,7 @@ use super::observe::sockets;
 use super::passthrough::Passthrough;
 use super::registry;
 use super::routed::{Routed, Setup, Start};
-use crate::sans_io::socket::{Conditions, PageState};
+use crate::sans_io::socket::{BinaryType, Conditions, PageState};
 use crate::sans_io::validate::{self, DomError};
 
 /// The JS-side backend object of one instance of the class.
@@ -79,16 +79,21 @@ impl Slot {
         slot
     }
 
-    /// When the routed socket is finished, keeps only what the page sees.
+    /// When the routed socket is finished, keeps only what the page sees,
+    /// and has the page's object let go of this backend (see `retire`).
     fn follow(self: &Rc<Self>) {
         if let Backend::Routed(r) = &*self.backend.borrow() {
             let slot = Rc::downgrade(self);
             let url = r.url().to_owned();
+            let target = r.target();
             r.when_finished(move |page| {
                 if let Some(slot) = slot.upgrade() {
                     let finished = Backend::Finished { url, page };
                     // Dropped after the borrow: the socket may be freed now.
                     drop(slot.backend.replace(finished));
+                    if let Some(target) = target {
+                        glue::retire(&target, &closed_rules());
+                    }
                 }
             });
         }
@@ -120,6 +125,47 @@ impl Conditioned for Slot {
             }
             Now::Native(_) | Now::Finished => {}
         }
+    }
+}
+
+thread_local! {
+    static CLOSED_RULES: JsValue = ClosedRules.into();
+}
+
+/// The one `ClosedRules` every retired socket uses.
+fn closed_rules() -> JsValue {
+    CLOSED_RULES.with(JsValue::clone)
+}
+
+/// What a closed socket still checks, for the JS object that stands in for
+/// a retired backend (`js/shim.js`, `closedBackend`): it holds no socket, so
+/// one serves them all.
+#[doc(hidden)]
+#[wasm_bindgen(skip_typescript)]
+#[derive(Debug)]
+pub struct ClosedRules;
+
+#[wasm_bindgen]
+impl ClosedRules {
+    /// `bufferedAmount` after `send(data)` on a closed socket.
+    #[wasm_bindgen(js_name = sendAfterClose)]
+    pub fn send_after_close(&self, buffered: f64, data: JsValue) -> f64 {
+        PageState::buffered_after_close(buffered as u64, data::byte_size(&data)) as f64
+    }
+
+    /// `binaryType` after the page set it to `value` (invalid values ignored).
+    #[wasm_bindgen(js_name = binaryType)]
+    pub fn binary_type(&self, current: &str, value: &str) -> String {
+        BinaryType::parse(value)
+            .map_or(current, |t| t.as_str())
+            .to_owned()
+    }
+
+    /// `close()` on a closed socket: only its arguments are checked.
+    pub fn close(&self, code: Option<f64>, reason: Option<String>) -> Result<(), JsValue> {
+        validate::close_arguments(code, reason, env::quirks())
+            .map(|_| ())
+            .map_err(|e| glue::dom_error(&e))
     }
 }
 
@@ -303,9 +349,7 @@ impl SocketBackend {
         match self.now() {
             Now::Native(p) => p.close(code, reason),
             Now::Routed(r) => r.page_close(code, reason),
-            Now::Finished => validate::close_arguments(code, reason, env::quirks())
-                .map(|_| ())
-                .map_err(|e| glue::dom_error(&e)),
+            Now::Finished => ClosedRules.close(code, reason),
         }
     }
 }

@@ -18,6 +18,10 @@ extern "C" {
     #[wasm_bindgen(js_name = takeError)]
     fn take_error() -> JsValue;
 
+    /// In a microtask: swaps `target`'s backend for a JS object that answers
+    /// as a closed socket (with `rules`) and frees the wasm one.
+    pub fn retire(target: &JsValue, rules: &JsValue);
+
     /// Whether `value` is an ArrayBuffer of any realm (a brand check).
     #[wasm_bindgen(js_name = isArrayBuffer)]
     pub fn is_array_buffer(value: &JsValue) -> bool;

@@ -105,7 +105,8 @@ impl Target {
         Target(RefCell::new(Some(target)))
     }
 
-    fn get(&self) -> Option<JsValue> {
+    /// The target, until its `close` event.
+    pub(crate) fn get(&self) -> Option<JsValue> {
         self.0.borrow().clone()
     }
 

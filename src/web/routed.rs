@@ -249,6 +249,11 @@ impl Routed {
         *self.when_finished.borrow_mut() = Some(Box::new(f));
     }
 
+    /// The page's object, until its `close` event.
+    pub(crate) fn target(&self) -> Option<JsValue> {
+        self.target.get()
+    }
+
     /// What route handles hold.
     pub(crate) fn link(&self) -> Rc<Link> {
         self.link.clone()

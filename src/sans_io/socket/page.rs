@@ -69,10 +69,15 @@ impl PageState {
         match self.ready_state {
             ReadyState::Connecting => Err(CoreError::StillConnecting),
             _ => {
-                self.buffered_amount = self.buffered_amount.saturating_add(size);
+                self.buffered_amount = Self::buffered_after_close(self.buffered_amount, size);
                 Ok(())
             }
         }
+    }
+
+    /// `bufferedAmount` after a closed socket's page sent `size` more bytes.
+    pub(crate) fn buffered_after_close(buffered_amount: u64, size: u64) -> u64 {
+        buffered_amount.saturating_add(size)
     }
 }
 

@@ -166,15 +166,9 @@ pub fn global_script(
     s.push_str("const __wsroute_t0 = performance.now();\n");
     s.push_str("if (globalThis.wsroute && globalThis.wsroute.__loaded) return;\n");
     s.push_str("const __wsroute_glue = (function () {\n");
-    s.push_str(shim_body);
-    if !shim_body.ends_with('\n') {
-        s.push('\n');
-    }
+    s.push_str(&strip_comments(shim_body));
     let _ = writeln!(s, ";\nreturn {{ {} }};\n}})();", names.join(", "));
-    s.push_str(glue);
-    if !glue.ends_with('\n') {
-        s.push('\n');
-    }
+    s.push_str(&strip_comments(glue));
     // `Uint8Array.fromBase64` (native, Chromium 140+, Firefox 133+) decodes in
     // well under a millisecond; the fallback, atob and a loop that still runs
     // in the interpreter this early, takes 10-20 ms. Both work in windows and
@@ -205,9 +199,69 @@ pub fn global_script(
     s
 }
 
+/// `js` without its comment lines and blank lines: every line that is only
+/// a `//` comment, and every `/* ... */` block that starts and ends a line
+/// (wasm-bindgen's JSDoc, the shim's notes). Comments after code stay, and so
+/// does every line inside a block that does not end its line. The script
+/// ships to every page: about a quarter of its JavaScript was comments.
+pub fn strip_comments(js: &str) -> String {
+    let mut out = String::with_capacity(js.len());
+    // The lines of a block comment being read: dropped if the block ends
+    // its last line, kept whole if code follows it there.
+    let mut block: Option<Vec<&str>> = None;
+    for line in js.lines() {
+        let t = line.trim();
+        if let Some(lines) = &mut block {
+            lines.push(line);
+            if let Some(end) = t.find("*/") {
+                if end + 2 != t.len() {
+                    for l in lines.iter() {
+                        out.push_str(l);
+                        out.push('\n');
+                    }
+                }
+                block = None;
+            }
+            continue;
+        }
+        if t.is_empty() || t.starts_with("//") {
+            continue;
+        }
+        if t.starts_with("/*") {
+            match t.find("*/") {
+                Some(end) if end + 2 == t.len() => continue,
+                Some(_) => {}
+                None => {
+                    block = Some(vec![line]);
+                    continue;
+                }
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    if let Some(lines) = block {
+        // An unterminated block: leave the text as it was.
+        for l in lines {
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strips_comment_lines_only() {
+        let js = "// a note\nconst a = 1; // kept\n\n/**\n * doc\n */\nfunction f() {\n  /* one line */\n  return 'http://x'; /* after code */\n}\n/* block\nends here */ const b = 2;\n";
+        assert_eq!(
+            strip_comments(js),
+            "const a = 1; // kept\nfunction f() {\n  return 'http://x'; /* after code */\n}\n/* block\nends here */ const b = 2;\n"
+        );
+    }
 
     #[test]
     fn base64_matches_rfc4648() {
