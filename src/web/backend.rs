@@ -7,6 +7,7 @@ use std::rc::{Rc, Weak};
 
 use wasm_bindgen::prelude::*;
 
+use super::closed;
 use super::data;
 use super::env;
 use super::glue;
@@ -15,7 +16,8 @@ use super::observe::sockets;
 use super::passthrough::Passthrough;
 use super::registry;
 use super::routed::{Routed, Setup, Start};
-use crate::sans_io::socket::{BinaryType, Conditions, PageState};
+use super::stats::{Held, Live};
+use crate::sans_io::socket::{Conditions, PageState};
 use crate::sans_io::validate::{self, DomError};
 
 /// The JS-side backend object of one instance of the class.
@@ -58,6 +60,7 @@ struct Slot {
     href: String,
     /// Its id among the sockets network conditions are applied to.
     watched: Cell<u64>,
+    _live: Live,
 }
 
 impl Drop for Slot {
@@ -72,6 +75,7 @@ impl Slot {
             backend: RefCell::new(backend),
             href,
             watched: Cell::new(0),
+            _live: Live::new(Held::Backends),
         });
         slot.follow();
         let weak: Weak<Slot> = Rc::downgrade(&slot);
@@ -92,7 +96,7 @@ impl Slot {
                     // Dropped after the borrow: the socket may be freed now.
                     drop(slot.backend.replace(finished));
                     if let Some(target) = target {
-                        glue::retire(&target, &closed_rules());
+                        closed::retire(&target);
                     }
                 }
             });
@@ -125,47 +129,6 @@ impl Conditioned for Slot {
             }
             Now::Native(_) | Now::Finished => {}
         }
-    }
-}
-
-thread_local! {
-    static CLOSED_RULES: JsValue = ClosedRules.into();
-}
-
-/// The one `ClosedRules` every retired socket uses.
-fn closed_rules() -> JsValue {
-    CLOSED_RULES.with(JsValue::clone)
-}
-
-/// What a closed socket still checks, for the JS object that stands in for
-/// a retired backend (`js/shim.js`, `closedBackend`): it holds no socket, so
-/// one serves them all.
-#[doc(hidden)]
-#[wasm_bindgen(skip_typescript)]
-#[derive(Debug)]
-pub struct ClosedRules;
-
-#[wasm_bindgen]
-impl ClosedRules {
-    /// `bufferedAmount` after `send(data)` on a closed socket.
-    #[wasm_bindgen(js_name = sendAfterClose)]
-    pub fn send_after_close(&self, buffered: f64, data: JsValue) -> f64 {
-        PageState::buffered_after_close(buffered as u64, data::byte_size(&data)) as f64
-    }
-
-    /// `binaryType` after the page set it to `value` (invalid values ignored).
-    #[wasm_bindgen(js_name = binaryType)]
-    pub fn binary_type(&self, current: &str, value: &str) -> String {
-        BinaryType::parse(value)
-            .map_or(current, |t| t.as_str())
-            .to_owned()
-    }
-
-    /// `close()` on a closed socket: only its arguments are checked.
-    pub fn close(&self, code: Option<f64>, reason: Option<String>) -> Result<(), JsValue> {
-        validate::close_arguments(code, reason, env::quirks())
-            .map(|_| ())
-            .map_err(|e| glue::dom_error(&e))
     }
 }
 
@@ -349,7 +312,7 @@ impl SocketBackend {
         match self.now() {
             Now::Native(p) => p.close(code, reason),
             Now::Routed(r) => r.page_close(code, reason),
-            Now::Finished => ClosedRules.close(code, reason),
+            Now::Finished => closed::ClosedRules.close(code, reason),
         }
     }
 }

@@ -27,6 +27,7 @@
 
 mod api;
 mod backend;
+mod closed;
 mod data;
 mod env;
 mod glue;

@@ -11,6 +11,7 @@ use std::rc::Rc;
 use js_sys::Function;
 use wasm_bindgen::JsValue;
 
+use super::closed;
 use super::data::{self, Data};
 use super::env;
 use super::glue::{self, NativeMessageEvent, NativeSocket};
@@ -100,10 +101,14 @@ impl Passthrough {
                 if let Some(o) = this.as_ref().and_then(|t| t.observer.as_ref()) {
                     o.closed(e.code(), &e.reason(), e.was_clean());
                 }
+                let page = target.get();
                 target.fire_close(e.code(), &e.reason(), e.was_clean());
                 let listeners = this.and_then(|t| t.listeners.borrow_mut().take());
                 if let Some(l) = listeners {
                     l.release();
+                }
+                if let Some(page) = page {
+                    closed::retire(&page);
                 }
             }),
         }

@@ -20,9 +20,12 @@ pub(crate) enum Held {
     Observers,
     /// Routed sockets' state.
     RoutedSockets,
+    /// The backends behind the page's `WebSocket` objects (freed when the
+    /// socket is finished, not when the page's object is collected).
+    Backends,
 }
 
-const KINDS: usize = 4;
+const KINDS: usize = 5;
 
 thread_local! {
     static COUNTS: [Cell<i64>; KINDS] = const { [const { Cell::new(0) }; KINDS] };
@@ -112,8 +115,8 @@ fn heap_bytes() -> usize {
     }
 }
 
-/// `{ nativeListeners, routeCallbacks, observers, routedSockets, heapBytes,
-/// wasmMemoryBytes }`.
+/// `{ nativeListeners, routeCallbacks, observers, routedSockets, backends,
+/// heapBytes, wasmMemoryBytes }`.
 pub(crate) fn snapshot() -> js_sys::Object {
     let o = js_sys::Object::new();
     let set = |k: &str, v: f64| {
@@ -123,6 +126,7 @@ pub(crate) fn snapshot() -> js_sys::Object {
     set("routeCallbacks", get(Held::RouteCallbacks) as f64);
     set("observers", get(Held::Observers) as f64);
     set("routedSockets", get(Held::RoutedSockets) as f64);
+    set("backends", get(Held::Backends) as f64);
     set("heapBytes", heap_bytes() as f64);
     let memory = wasm_bindgen::memory();
     let bytes = js_sys::Reflect::get(&memory, &JsValue::from_str("buffer"))
