@@ -71,6 +71,8 @@ extern "C" {
     fn reflected_shape(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = subclassesAndListenerOptions)]
     fn subclasses_and_listener_options(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = longAfterClose)]
+    fn long_after_close(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = otherRealms)]
     fn other_realms_with(ws: &JsValue, echo: &str, http: &str) -> js_sys::Promise;
 }
@@ -260,6 +262,7 @@ scenario_tests! { differential:
     reflected_shape_matches_native => reflected_shape,
     subclasses_and_listener_options_match_native => subclasses_and_listener_options,
     other_realms_members_and_brand_checks_match_native => other_realms,
+    a_socket_long_after_close_matches_native => long_after_close,
 }
 
 scenario_tests! { mocked:
@@ -272,4 +275,5 @@ scenario_tests! { mocked:
     mocked_unusual_buffers_match_native => unusual_buffers,
     mocked_subclasses_and_listener_options_match_native => subclasses_and_listener_options,
     mocked_other_realms_members_and_brand_checks_match_native => other_realms,
+    mocked_socket_long_after_close_matches_native => long_after_close,
 }

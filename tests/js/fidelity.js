@@ -278,6 +278,40 @@ export async function bufferedAmountAfterClose(WS, echo) {
   return out;
 }
 
+// A socket some tasks after its close event (when wsroute has let go of its
+// state): every attribute, sends counted, binaryType set and ignored, and
+// close()'s argument checks, which still apply to a closed socket.
+export async function longAfterClose(WS, echo) {
+  const ws = new WS(`${echo}/echo`, ['chat']);
+  const log = recorder(ws);
+  ws.onopen = () => {
+    ws.send('12345');
+    ws.close(3001, 'done');
+  };
+  const out = await finish(ws, log, 'longAfterClose');
+  await nextTask();
+  await nextTask();
+  const state = () =>
+    `rs=${ws.readyState} url=${ws.url.replace(echo, 'ECHO')} protocol=${ws.protocol} ext=${ws.extensions} ` +
+    `binaryType=${ws.binaryType} buffered=${ws.bufferedAmount}`;
+  out.push(`later: ${state()}`);
+  out.push(`send text: ${errorName(() => ws.send('abc\u00e9'))} ${state()}`);
+  out.push(`send bytes: ${errorName(() => ws.send(new Uint16Array(3)))} ${state()}`);
+  out.push(`send blob: ${errorName(() => ws.send(new Blob(['xy'])))} ${state()}`);
+  out.push(`send(): ${errorName(() => ws.send())}`);
+  ws.binaryType = 'arraybuffer';
+  out.push(`binaryType arraybuffer: ${state()}`);
+  ws.binaryType = 'bogus';
+  out.push(`binaryType bogus: ${state()}`);
+  for (const [what, args] of [['close(1)', [1]], ['close(1000, long)', [1000, 'x'.repeat(124)]],
+    ['close(3000)', [3000]], ['close()', []], ['close(1000, lone surrogate)', [1000, '\ud800']]]) {
+    out.push(`${what}: ${errorName(() => ws.close(...args))} ${state()}`);
+  }
+  ws.onmessage = () => out.push('message after close');
+  await nextTask();
+  return out;
+}
+
 export async function constructorErrors(WS, echo) {
   const out = [];
   const cases = [
