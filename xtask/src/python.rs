@@ -45,19 +45,8 @@ pub fn setup() -> Result<()> {
     let mut c = cmd(python);
     c.args(["-m", "venv", "--clear"]).arg(venv());
     run(c)?;
-    let mut c = cmd(venv_python());
-    c.args([
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        "-r",
-    ])
-    .arg(repo_root().join(REQUIREMENTS))
-    // Playwright for Python never downloads a browser here: the tests
-    // drive Debian's Chromium.
-    .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    let mut c = pip_install();
+    c.arg("-r").arg(repo_root().join(REQUIREMENTS));
     run(c)?;
     std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
 }
@@ -91,6 +80,15 @@ pub fn build_and_install_wheel() -> Result<PathBuf> {
             wheel.display()
         ));
     }
+    let mut c = pip_install();
+    c.args(["--force-reinstall", "--no-deps"]).arg(&wheel);
+    run(c)?;
+    Ok(wheel)
+}
+
+/// `pip install` in the venv, quietly; Playwright for Python never
+/// downloads a browser here (the tests drive Debian's Chromium).
+fn pip_install() -> std::process::Command {
     let mut c = cmd(venv_python());
     c.args([
         "-m",
@@ -98,12 +96,9 @@ pub fn build_and_install_wheel() -> Result<PathBuf> {
         "install",
         "--quiet",
         "--disable-pip-version-check",
-        "--force-reinstall",
-        "--no-deps",
     ])
-    .arg(&wheel);
-    run(c)?;
-    Ok(wheel)
+    .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    c
 }
 
 /// `pytest python/tests` in the venv, the wheel installed; returns whether
