@@ -342,6 +342,42 @@ fn paired_section(rev: &str, report: &str) -> String {
     out
 }
 
+/// `cargo xtask size [--write]`: prints what the wasm is made of; with
+/// `--write`, also puts it in BENCHMARKS.md in place of the old table (the
+/// rest of the file stays as its runs wrote it).
+pub fn size(args: &[String]) -> Result<()> {
+    let write = match args {
+        [] => false,
+        [a] if a == "--write" => true,
+        _ => return Err("usage: cargo xtask size [--write]".into()),
+    };
+    let parts = wasm_parts()?;
+    println!("{parts}");
+    if write {
+        let dest = repo_root().join("BENCHMARKS.md");
+        let old = std::fs::read_to_string(&dest)
+            .map_err(|e| format!("cannot read {}: {e}", dest.display()))?;
+        let text = replace_parts(&old, &parts);
+        std::fs::write(&dest, text).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+        println!("size: wrote the table in {}", dest.display());
+    }
+    Ok(())
+}
+
+/// `text` with its "What the wasm is made of" section replaced by `parts`
+/// (put before the reading when it has none).
+fn replace_parts(text: &str, parts: &str) -> String {
+    let end_at = |from: usize| text[from..].find(READING).map_or(text.len(), |i| from + i);
+    let (start, end) = match text.find(PARTS) {
+        Some(start) => (start, end_at(start)),
+        None => {
+            let at = end_at(0);
+            (at, at)
+        }
+    };
+    format!("{}{}\n\n{}", &text[..start], parts.trim_end(), &text[end..])
+}
+
 /// The table of what the shipped wasm is made of (by crate, by module).
 pub fn wasm_parts() -> Result<String> {
     let named = build::named_global_wasm()?;
@@ -500,6 +536,19 @@ fn run_bounded(mut c: Command, limit: Duration) -> Result<bool> {
 mod tests {
     use super::*;
     use crate::util::words as a;
+
+    #[test]
+    fn replaces_only_the_wasm_table() {
+        let file = format!("main\n{PARTS}\nold\n\n{READING}\nreading\n");
+        assert_eq!(
+            replace_parts(&file, &format!("{PARTS}\nnew\n")),
+            format!("main\n{PARTS}\nnew\n\n{READING}\nreading\n")
+        );
+        assert_eq!(
+            replace_parts(&format!("main\n{READING}\nr\n"), "T\n"),
+            format!("main\nT\n\n{READING}\nr\n")
+        );
+    }
 
     #[test]
     fn keeps_the_part_a_run_does_not_write() {

@@ -34,8 +34,8 @@ commands:
                           --skip-python --no-setup --no-build
   demo [--exit-after SECS]
                         setup, build, serve www/ with an echo server; print the URL
-  size                  what the global script's wasm is made of: code by crate and by module
-                        (the same table BENCHMARKS.md gets); needs a `build` first
+  size [--write]        what the global script's wasm is made of: code by feature, crate and
+                        wsroute module (the table BENCHMARKS.md has; --write replaces it there)
   bench [flags]         setup, build, then benchmark native WebSocket, wsroute and peers in
                         headless Chromium; print the tables, write BENCHMARKS.md; flags:
                           --rounds N   rounds per system and workload (default 5)
@@ -57,7 +57,7 @@ fn main() {
         Some("test") => test::Opts::parse(&args[1..]).and_then(|o| test::test(&o)),
         Some("demo") => demo(&args[1..]),
         Some("bench") => bench::Opts::parse(&args[1..]).and_then(|o| bench::bench(&o)),
-        Some("size") => bench::wasm_parts().map(|t| println!("{t}")),
+        Some("size") => bench::size(&args[1..]),
         Some("echo-server") => echo_server(&args[1..]),
         Some("mutants") => mutants::Opts::parse(&args[1..]).and_then(|o| mutants::mutants(&o)),
         Some("recipe") => recipe::Opts::parse(&args[1..]).and_then(|o| recipe::trunk(&o)),

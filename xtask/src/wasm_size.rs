@@ -290,6 +290,37 @@ pub fn module_of(name: &str) -> Option<String> {
     })
 }
 
+/// The feature a function's code serves, told by its name: HAR record and
+/// replay (wsroute's `har` modules, serde and serde-wasm-bindgen, the
+/// exported HAR entry points), network conditions (`network`, the core's
+/// `link`, their entry points), the observer (`observe`, its class), or the
+/// rest (the shim, routing, the runtime). Code wasm-opt inlined into another
+/// function counts where it landed.
+pub fn feature_of(name: &str) -> Option<String> {
+    let lower = name.to_ascii_lowercase();
+    let krate = crate_of(name);
+    let feature = if lower.contains("::har")
+        || lower.contains("har::")
+        || lower.contains("harrecorder")
+        || lower.contains("recordhar")
+        || lower.contains("routefromhar")
+        || krate.starts_with("serde")
+    {
+        "HAR record and replay (with serde)"
+    } else if lower.contains("::network")
+        || lower.contains("::link")
+        || lower.contains("setnetworkconditions")
+        || lower.contains("setoffline")
+    {
+        "network conditions"
+    } else if lower.contains("::observe") || lower.contains("websocketobserver") {
+        "observer"
+    } else {
+        "the rest: shim, routing, runtime"
+    };
+    Some(feature.into())
+}
+
 /// Sums `f` over the functions, largest first.
 pub fn group(functions: &[Function], key: impl Fn(&str) -> Option<String>) -> Vec<(String, usize)> {
     let mut sums: BTreeMap<String, usize> = BTreeMap::new();
@@ -328,6 +359,10 @@ pub fn report(p: &Parts, shipped: usize) -> String {
     );
     for (k, n) in group(&p.functions, |n| Some(crate_of(n))) {
         s.push_str(&format!("| `{k}` | {} B | {:.1}% |\n", fmt(n), pct(n)));
+    }
+    s.push_str("\n| feature (by function name) | code | share |\n|---|---:|---:|\n");
+    for (k, n) in group(&p.functions, feature_of) {
+        s.push_str(&format!("| {k} | {} B | {:.1}% |\n", fmt(n), pct(n)));
     }
     s.push_str("\n| wsroute module | code | share |\n|---|---:|---:|\n");
     for (k, n) in group(&p.functions, module_of) {
@@ -455,5 +490,31 @@ mod tests {
             [("b".to_string(), 5), ("a".to_string(), 3)]
         );
         assert_eq!(fmt(1234567), "1,234,567");
+        let feature = |n: &str| feature_of(n).unwrap();
+        assert_eq!(
+            feature("wsroute::sans_io::har::read"),
+            "HAR record and replay (with serde)"
+        );
+        assert_eq!(
+            feature("serde_wasm_bindgen::de::x"),
+            "HAR record and replay (with serde)"
+        );
+        assert_eq!(
+            feature("routeFromHAR"),
+            "HAR record and replay (with serde)"
+        );
+        assert_eq!(
+            feature("wsroute::web::network::decide"),
+            "network conditions"
+        );
+        assert_eq!(
+            feature("wsroute::sans_io::socket::link::Lane::push"),
+            "network conditions"
+        );
+        assert_eq!(feature("websocketobserver_on"), "observer");
+        assert_eq!(
+            feature("wsroute::web::routed::Routed::pump"),
+            "the rest: shim, routing, runtime"
+        );
     }
 }
