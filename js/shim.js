@@ -441,11 +441,35 @@ export function defineWebSocketClass(create) {
     Object.defineProperty(WebSocket, c, { configurable: false });
     Object.defineProperty(proto, c, { configurable: false });
   }
+  // The interface object's own keys in the replaced one's order too. A class
+  // lists `prototype` where the engine puts it (Firefox: before `length` and
+  // `name`), and `prototype` cannot be moved: where the order differs, the
+  // class is exported through a Proxy whose only trap orders the keys;
+  // construction, `instanceof`, statics and subclassing pass through.
+  let exported = WebSocket;
+  let template = null;
+  try {
+    template = typeof replaced === 'function' ? Reflect.ownKeys(replaced) : null;
+  } catch {
+    template = null;
+  }
+  if (template !== null) {
+    const own = Reflect.ownKeys(WebSocket);
+    if (inOrder(own, template).some((k, i) => k !== own[i])) {
+      exported = new Proxy(WebSocket, { ownKeys: (target) => inOrder(Reflect.ownKeys(target), template) });
+      Object.defineProperty(proto, 'constructor', { value: exported, writable: true, enumerable: false, configurable: true });
+    }
+  }
   const ops = Object.create(null);
   for (const key of Reflect.ownKeys(proto)) ops[key] = Object.getOwnPropertyDescriptor(proto, key);
   self = { owns: (o) => ((typeof o === 'object' && o !== null) || typeof o === 'function') && isOwn(o), ops };
   joinHub(self);
-  return WebSocket;
+  return exported;
+}
+
+/// `keys` in the order `template` has them (keys it lacks last, as they were).
+function inOrder(keys, template) {
+  return template.filter((k) => keys.includes(k)).concat(keys.filter((k) => !template.includes(k)));
 }
 
 /// Re-adds the own keys of `target` in the order `template` has them (keys
@@ -457,9 +481,7 @@ function reorder(target, template) {
   } catch {
     return;
   }
-  const own = Reflect.ownKeys(target);
-  const wanted = order.filter((k) => own.includes(k)).concat(own.filter((k) => !order.includes(k)));
-  for (const k of wanted) {
+  for (const k of inOrder(Reflect.ownKeys(target), order)) {
     const d = Object.getOwnPropertyDescriptor(target, k);
     delete target[k];
     Object.defineProperty(target, k, d);

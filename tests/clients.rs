@@ -162,11 +162,8 @@ fn setup(mode: Mode, url: &str, mut mock: impl FnMut(WebSocketRoute) + 'static) 
         }),
         _ => {}
     }
-    // The browser's own constructor stringifies as native code; the shim does not.
-    let native = js_sys::Function::from(common::global_websocket())
-        .to_string()
-        .as_string()
-        .is_some_and(|source| source.contains("[native code]"));
+    // Whether the page's constructor is the browser's own.
+    let native = common::global_websocket() == common::native_websocket();
     Scene {
         guard,
         routed,

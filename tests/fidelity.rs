@@ -11,7 +11,7 @@ mod common;
 use std::cell::Cell;
 use std::rc::Rc;
 
-use common::{echo_url, global_websocket, http_url, log_of};
+use common::{echo_url, global_websocket, http_url, log_of, native_websocket};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -83,17 +83,11 @@ fn other_realms(ws: &JsValue, echo: &str) -> js_sys::Promise {
     other_realms_with(ws, echo, http_url())
 }
 
-#[wasm_bindgen(module = "/tests/js/harness.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = NativeWebSocket)]
-    static NATIVE: JsValue;
-}
-
 /// Runs `scenario` against native, pass-through and forwarding wsroute, and
 /// asserts the three logs are equal.
 async fn differential(name: &str, scenario: fn(&JsValue, &str) -> js_sys::Promise) {
     let echo = echo_url();
-    let native = NATIVE.with(JsValue::clone);
+    let native = native_websocket();
     let expected = log_of(scenario(&native, echo)).await;
 
     let passthrough = {
@@ -172,7 +166,7 @@ async fn differential(name: &str, scenario: fn(&JsValue, &str) -> js_sys::Promis
 /// nothing but echo.
 async fn mocked(name: &str, scenario: fn(&JsValue, &str) -> js_sys::Promise) {
     let echo = echo_url();
-    let native = NATIVE.with(JsValue::clone);
+    let native = native_websocket();
     let expected = log_of(scenario(&native, echo)).await;
     let ws = wsroute::install().expect("install");
     ws.route("**", |route| {

@@ -12,6 +12,17 @@ extern "C" {
     pub fn api() -> JsValue;
 }
 
+#[wasm_bindgen(module = "/tests/js/harness.js")]
+extern "C" {
+    #[wasm_bindgen(thread_local_v2, js_name = NativeWebSocket)]
+    static NATIVE_WEBSOCKET: JsValue;
+}
+
+/// The browser's own `WebSocket`, captured before any test installed wsroute.
+pub fn native_websocket() -> JsValue {
+    NATIVE_WEBSOCKET.with(JsValue::clone)
+}
+
 /// The echo server `cargo xtask test` started (`ws://127.0.0.1:PORT`).
 pub fn echo_url() -> &'static str {
     match option_env!("WSROUTE_ECHO_URL") {

@@ -600,9 +600,8 @@ export async function unusualBuffers(WS, echo) {
 export async function reflectedShape(WS, echo) {
   const out = [];
   const keys = (o) => Reflect.ownKeys(o).map(String).join(',');
-  // (Sorted: in Firefox, wsroute's class lists `length` and `name` after
-  // `prototype`, which a class cannot change; README, known differences.)
-  out.push(`interface: ${Reflect.ownKeys(WS).map(String).sort().join(',')}`);
+  out.push(`interface: ${keys(WS)}`);
+  out.push(`interface is a function: ${typeof WS} ${Object.getPrototypeOf(WS) === EventTarget} ${WS.prototype.constructor === WS}`);
   out.push(`prototype: ${keys(WS.prototype)}`);
   const ws = new WS(`${echo}/echo`);
   out.push(`instance: ${keys(ws)}`);

@@ -7,7 +7,7 @@
 // and `Cross-Origin-Resource-Policy: cross-origin`; the test page is
 // cross-origin isolated). Each scenario returns its whole log; the Rust tests
 // assert it.
-import { within } from './harness.js';
+import { within, NativeWebSocket as PageNativeWebSocket } from './harness.js';
 
 const RUNNER = '/tests/workers/runner.js';
 const TIMEOUT = 20000;
@@ -298,5 +298,5 @@ export function baseURLInWorker(kind, where, echo, http, version) {
 
 // The page's own WebSocket is untouched by what workers install.
 export function pageWebSocketIsNative() {
-  return WebSocket.toString().includes('[native code]');
+  return globalThis.WebSocket === PageNativeWebSocket;
 }
