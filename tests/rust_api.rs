@@ -221,6 +221,46 @@ async fn dropping_the_guard_removes_routes_and_restores_native() {
     drop(guard);
 }
 
+/// Opens `url`, closes it at its first message; the page's event log.
+async fn first_message_of(url: &str) -> Vec<String> {
+    let ws = WebSocket::new(url).expect("construct");
+    let log: Log = Rc::default();
+    let done = record(&ws, &log);
+    let closer = ws.clone();
+    let on_message = Closure::once_into_js(move || closer.close().expect("close"));
+    ws.add_event_listener_with_callback("message", on_message.unchecked_ref())
+        .expect("listener");
+    closed(done).await;
+    log.take()
+}
+
+#[wasm_bindgen_test]
+async fn guards_nest_an_inner_drop_keeps_the_outer_routes_and_the_shim() {
+    let native = global_websocket();
+    let outer = wsroute::install().expect("install");
+    outer.route("wss://example.test/outer", |route| route.send("outer"));
+    {
+        let inner = wsroute::install().expect("install");
+        inner.route("wss://example.test/inner", |route| route.send("inner"));
+        assert_eq!(
+            first_message_of("wss://example.test/inner").await,
+            ["open", "message text:inner", "close 1005 \"\" clean=true"]
+        );
+    }
+    // The inner guard took only its own route with it.
+    assert_ne!(global_websocket(), native, "still installed");
+    assert_eq!(
+        first_message_of("wss://example.test/outer").await,
+        ["open", "message text:outer", "close 1005 \"\" clean=true"]
+    );
+    assert_eq!(
+        first_message_of("wss://example.test/inner").await,
+        ["error", "close 1006 \"\" clean=false"]
+    );
+    drop(outer);
+    assert_eq!(global_websocket(), native, "the last guard restores native");
+}
+
 #[wasm_bindgen_test]
 async fn dom_exceptions_have_the_names_and_codes_rust_clients_inspect() {
     let guard = wsroute::install().expect("install");
