@@ -190,6 +190,19 @@ async fn rust_route_intercepts_a_real_server() {
     );
 }
 
+/// Opens `url`, closes it at its first message; the page's event log.
+async fn first_message_of(url: &str) -> Vec<String> {
+    let ws = WebSocket::new(url).expect("construct");
+    let log: Log = Rc::default();
+    let done = record(&ws, &log);
+    let closer = ws.clone();
+    let on_message = Closure::once_into_js(move || closer.close().expect("close"));
+    ws.add_event_listener_with_callback("message", on_message.unchecked_ref())
+        .expect("listener");
+    closed(done).await;
+    log.take()
+}
+
 #[wasm_bindgen_test]
 async fn dropping_the_guard_removes_routes_and_restores_native() {
     let native = global_websocket();
@@ -197,16 +210,8 @@ async fn dropping_the_guard_removes_routes_and_restores_native() {
         let guard = wsroute::install().expect("install");
         guard.route("wss://example.test/guarded", |route| route.send("mocked"));
         assert_ne!(global_websocket(), native);
-        let ws = WebSocket::new("wss://example.test/guarded").expect("construct");
-        let log: Log = Rc::default();
-        let done = record(&ws, &log);
-        let closer = ws.clone();
-        let on_message = Closure::once_into_js(move || closer.close().expect("close"));
-        ws.add_event_listener_with_callback("message", on_message.unchecked_ref())
-            .expect("listener");
-        closed(done).await;
         assert_eq!(
-            *log.borrow(),
+            first_message_of("wss://example.test/guarded").await,
             ["open", "message text:mocked", "close 1005 \"\" clean=true"]
         );
     }
@@ -219,19 +224,6 @@ async fn dropping_the_guard_removes_routes_and_restores_native() {
     closed(record(&ws, &log)).await;
     assert_eq!(*log.borrow(), ["error", "close 1006 \"\" clean=false"]);
     drop(guard);
-}
-
-/// Opens `url`, closes it at its first message; the page's event log.
-async fn first_message_of(url: &str) -> Vec<String> {
-    let ws = WebSocket::new(url).expect("construct");
-    let log: Log = Rc::default();
-    let done = record(&ws, &log);
-    let closer = ws.clone();
-    let on_message = Closure::once_into_js(move || closer.close().expect("close"));
-    ws.add_event_listener_with_callback("message", on_message.unchecked_ref())
-        .expect("listener");
-    closed(done).await;
-    log.take()
 }
 
 #[wasm_bindgen_test]
