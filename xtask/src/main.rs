@@ -1,6 +1,7 @@
 //! Project automation: `cargo xtask setup|build|test|demo|bench|mutants|recipe`.
 
 mod bench;
+mod benchmarks_md;
 mod build;
 mod echo;
 mod http;
@@ -57,7 +58,7 @@ fn main() {
         Some("test") => test::Opts::parse(&args[1..]).and_then(|o| test::test(&o)),
         Some("demo") => demo(&args[1..]),
         Some("bench") => bench::Opts::parse(&args[1..]).and_then(|o| bench::bench(&o)),
-        Some("size") => bench::size(&args[1..]),
+        Some("size") => benchmarks_md::size(&args[1..]),
         Some("echo-server") => echo_server(&args[1..]),
         Some("mutants") => mutants::Opts::parse(&args[1..]).and_then(|o| mutants::mutants(&o)),
         Some("recipe") => recipe::Opts::parse(&args[1..]).and_then(|o| recipe::trunk(&o)),

@@ -1,0 +1,189 @@
+//! BENCHMARKS.md: its parts and which run writes each. The main tables
+//! (a full `cargo xtask bench`), the paired section (`--baseline REV
+//! --write`), the wasm's make-up (`cargo xtask size --write`, and both bench
+//! runs), then the reading (bench/READING.md). A run keeps the parts it does
+//! not write.
+
+use std::path::Path;
+
+use crate::build;
+use crate::util::{Result, repo_root};
+
+/// Writes BENCHMARKS.md from the runner's report (unless told not to). The
+/// file has three parts, each written by its own kind of run: the main
+/// tables (a full run), the paired section (`--baseline REV --write`: this
+/// build beside REV's, measured in one run) and the wasm's make-up (both);
+/// then the reading of them (bench/READING.md). A run keeps the part it
+/// does not write.
+pub fn publish(write: bool, baseline: Option<&str>, root: &Path, report: &Path) -> Result<()> {
+    let text = std::fs::read_to_string(report)
+        .map_err(|e| format!("bench: the runner wrote no {}: {e}", report.display()))?;
+    if !write {
+        println!(
+            "bench: BENCHMARKS.md left as it is (--quick/--no-write/--systems/--baseline); report in {}",
+            report.display()
+        );
+        return Ok(());
+    }
+    let dest = root.join("BENCHMARKS.md");
+    let old = std::fs::read_to_string(&dest).unwrap_or_default();
+    let (old_main, old_paired) = split_benchmarks(&old);
+    let (main, paired) = match baseline {
+        Some(rev) => (old_main, paired_section(rev, &text)),
+        None => (text, old_paired),
+    };
+    let reading =
+        std::fs::read_to_string(root.join("bench").join("READING.md")).unwrap_or_default();
+    let text = [
+        main.trim_end(),
+        paired.trim_end(),
+        wasm_parts()?.trim_end(),
+        reading.trim_end(),
+    ]
+    .iter()
+    .filter(|p| !p.is_empty())
+    .map(|p| format!("{p}\n"))
+    .collect::<Vec<_>>()
+    .join("\n");
+    std::fs::write(&dest, &text).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+    println!("bench: wrote {}", dest.display());
+    Ok(())
+}
+
+const PAIRED: &str = "## Paired run: this build beside a baseline";
+const PARTS: &str = crate::wasm_size::HEADING;
+const READING: &str = "## How to read these tables";
+
+/// BENCHMARKS.md's main tables and its paired section (either may be empty).
+fn split_benchmarks(text: &str) -> (String, String) {
+    let cut = |t: &str, at: &str| t.find(at).unwrap_or(t.len());
+    let end_of_main = [PAIRED, PARTS, READING]
+        .iter()
+        .map(|h| cut(text, h))
+        .min()
+        .unwrap_or(text.len());
+    let main = text[..end_of_main].to_string();
+    let paired = match text.find(PAIRED) {
+        Some(start) => {
+            let rest = &text[start..];
+            let end = [PARTS, READING]
+                .iter()
+                .map(|h| cut(rest, h))
+                .min()
+                .unwrap_or(rest.len());
+            rest[..end].to_string()
+        }
+        None => String::new(),
+    };
+    (main, paired)
+}
+
+/// The paired section: the report of a `--baseline REV` run, its headings
+/// one level down.
+fn paired_section(rev: &str, report: &str) -> String {
+    let mut out = format!(
+        "{PAIRED}\n\nWritten by `cargo xtask bench --baseline {rev} --write` (with `--systems`): the \
+         rows marked `[baseline {rev}]` are {rev}'s build, measured in the same run, in the same \
+         browsers, rounds interleaved. Compare a row with its baseline twin.\n\n"
+    );
+    for line in report.lines() {
+        if line.starts_with("# ") {
+            continue;
+        }
+        if line.starts_with("## ") {
+            out.push('#');
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// `cargo xtask size [--write]`: prints what the wasm is made of; with
+/// `--write`, also puts it in BENCHMARKS.md in place of the old table (the
+/// rest of the file stays as its runs wrote it).
+pub fn size(args: &[String]) -> Result<()> {
+    let write = match args {
+        [] => false,
+        [a] if a == "--write" => true,
+        _ => return Err("usage: cargo xtask size [--write]".into()),
+    };
+    let parts = wasm_parts()?;
+    println!("{parts}");
+    if write {
+        let dest = repo_root().join("BENCHMARKS.md");
+        let old = std::fs::read_to_string(&dest)
+            .map_err(|e| format!("cannot read {}: {e}", dest.display()))?;
+        let text = replace_parts(&old, &parts);
+        std::fs::write(&dest, text).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+        println!("size: wrote the table in {}", dest.display());
+    }
+    Ok(())
+}
+
+/// `text` with its "What the wasm is made of" section replaced by `parts`
+/// (put before the reading when it has none).
+fn replace_parts(text: &str, parts: &str) -> String {
+    let end_at = |from: usize| text[from..].find(READING).map_or(text.len(), |i| from + i);
+    let (start, end) = match text.find(PARTS) {
+        Some(start) => (start, end_at(start)),
+        None => {
+            let at = end_at(0);
+            (at, at)
+        }
+    };
+    format!("{}{}\n\n{}", &text[..start], parts.trim_end(), &text[end..])
+}
+
+/// The table of what the shipped wasm is made of (by crate, by module).
+pub fn wasm_parts() -> Result<String> {
+    let named = build::named_global_wasm()?;
+    let bytes =
+        std::fs::read(&named).map_err(|e| format!("cannot read {}: {e}", named.display()))?;
+    let parts = crate::wasm_size::parts(&bytes)
+        .ok_or_else(|| format!("bench: cannot read the wasm {}", named.display()))?;
+    let shipped = std::fs::metadata(repo_root().join("pkg/wsroute_bg.wasm"))
+        .map(|m| m.len() as usize)
+        .unwrap_or(0);
+    Ok(crate::wasm_size::report(&parts, shipped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_only_the_wasm_table() {
+        let file = format!("main\n{PARTS}\nold\n\n{READING}\nreading\n");
+        assert_eq!(
+            replace_parts(&file, &format!("{PARTS}\nnew\n")),
+            format!("main\n{PARTS}\nnew\n\n{READING}\nreading\n")
+        );
+        assert_eq!(
+            replace_parts(&format!("main\n{READING}\nr\n"), "T\n"),
+            format!("main\nT\n\n{READING}\nr\n")
+        );
+    }
+
+    #[test]
+    fn keeps_the_part_a_run_does_not_write() {
+        let file = format!(
+            "# wsroute benchmarks\nmain\n{PAIRED}\n\npaired\n{PARTS}\nparts\n{READING}\nreading\n"
+        );
+        let (main, paired) = split_benchmarks(&file);
+        assert_eq!(main, "# wsroute benchmarks\nmain\n");
+        assert_eq!(paired, format!("{PAIRED}\n\npaired\n"));
+        assert_eq!(
+            split_benchmarks("only main\n"),
+            ("only main\n".into(), String::new())
+        );
+        let section = paired_section(
+            "abc",
+            "# wsroute benchmarks\n- date\n## ping-pong\n| row |\n",
+        );
+        assert!(section.starts_with(PAIRED));
+        assert!(section.contains("--baseline abc --write"));
+        assert!(section.ends_with("- date\n### ping-pong\n| row |\n"));
+        assert!(!section.contains("# wsroute benchmarks"));
+    }
+}
