@@ -345,24 +345,31 @@ const READ_TAG_INSTALL = `
     ok: window.__benchInstalled,
   };`;
 
-/** Median-ready lists of install times; `measure(i)` returns one sample (or throws). */
-async function installSamples(n, measure) {
-  const out = { inner: [], page: [], errors: [] };
+/**
+ * Median-ready lists of install times; each `measure()` returns one sample
+ * (or throws). With several measures they take turns, and one list comes
+ * back for each.
+ */
+async function installSamples(n, ...measures) {
+  const outs = measures.map(() => ({ inner: [], page: [], errors: [] }));
   // The first page of a fresh browser pays for warming the browser itself
   // (up to 5x slower here): one unmeasured pass first.
   for (let i = -1; i < n; i++) {
-    try {
-      const r = await measure();
-      if (!r.ok) out.errors.push('not installed');
-      else if (i >= 0) {
-        out.page.push(r.page);
-        if (typeof r.inner === 'number') out.inner.push(r.inner);
+    for (const [k, measure] of measures.entries()) {
+      const out = outs[k];
+      try {
+        const r = await measure();
+        if (!r.ok) out.errors.push('not installed');
+        else if (i >= 0) {
+          out.page.push(r.page);
+          if (typeof r.inner === 'number') out.inner.push(r.inner);
+        }
+      } catch (e) {
+        out.errors.push(firstLine(e));
       }
-    } catch (e) {
-      out.errors.push(firstLine(e));
     }
   }
-  return out;
+  return measures.length === 1 ? outs[0] : outs;
 }
 
 /**
@@ -381,15 +388,20 @@ async function measureInstall(browser, log) {
       await context.close().catch(() => {});
     }
   };
-  const init = await installSamples(n, () => inContext(async (page) => {
+  const initOf = (script) => () => inContext(async (page) => {
     await page.addInitScript({ content: 'window.__benchNative = WebSocket; window.__benchT0 = performance.now();' });
-    await page.addInitScript({ path: env.globalScript });
+    await page.addInitScript({ path: script });
     await page.addInitScript({
       content: 'window.__benchT1 = performance.now(); window.__benchInstalled = typeof wsroute === "object" && WebSocket !== window.__benchNative;',
     });
     await page.goto(`${env.httpURL}/empty.html`, { timeout: 15_000 });
     return page.evaluate(() => ({ page: window.__benchT1 - window.__benchT0, inner: wsroute.__installMs, ok: window.__benchInstalled }));
-  }));
+  });
+  // With a baseline, its script and this build's take turns, page by page,
+  // so both see the same machine.
+  const [init, baseInit] = env.baseScript
+    ? await installSamples(n, initOf(env.globalScript), initOf(env.baseScript))
+    : [await installSamples(n, initOf(env.globalScript)), null];
   const tagPage = (name) => () => inContext(async (page) => {
     await page.goto(`${env.httpURL}/${name}`, { timeout: 15_000 });
     return page.evaluate(new Function(READ_TAG_INSTALL));
@@ -399,7 +411,8 @@ async function measureInstall(browser, log) {
   const f = (xs) => xs.map((x) => x.toFixed(2)).join(' ');
   log(`install (first statement to installed): addInitScript ${f(init.inner)} ms; <script src> ${f(tag.inner)} ms`);
   log(`install (page view): addInitScript ${f(init.page)} ms; <script src> ${f(tag.page)} ms; empty <script src> ${f(empty.page)} ms`);
-  return { init, tag, empty };
+  if (baseInit) log(`install (first statement to installed), baseline ${env.baseRev}: addInitScript ${f(baseInit.inner)} ms`);
+  return { init, tag, empty, baseInit };
 }
 
 const WASM_HOOK = `(() => {
@@ -687,6 +700,7 @@ function report({ m, rounds, network, install, memory, profile, load, firefox })
   // [label, samples, target?]: the target is about the script's own time.
   const rows = [
     ['install, script start to installed, addInitScript', install.init.inner, true],
+    ...(install.baseInit ? [[`baseline ${env.baseRev}: install, script start to installed, addInitScript (pages alternating with the row above)`, install.baseInit.inner, false]] : []),
     ['install, script start to installed, `<script src>`', install.tag.inner, true],
     ...(ff ? [['Firefox: install, script start to installed, `<script src>`', ff.tag.inner, true]] : []),
     ['page view: addInitScript, init script before to init script after', install.init.page, false],
@@ -709,9 +723,9 @@ function report({ m, rounds, network, install, memory, profile, load, firefox })
       `${targeted ? '<= 5 ms' : ''} | ${targeted ? (ok ? 'yes' : '**NO**') : ''} |`);
   }
   L.push('');
-  const errors = [...install.init.errors, ...install.tag.errors, ...install.empty.errors, ...(ff ? [...ff.tag.errors, ...ff.empty.errors] : [])];
+  const errors = [...install.init.errors, ...(install.baseInit ? install.baseInit.errors : []), ...install.tag.errors, ...install.empty.errors, ...(ff ? [...ff.tag.errors, ...ff.empty.errors] : [])];
   L.push('**Script start to installed** is `wsroute.__installMs`, which the classic script records from its first statement to the end of `install()`: ' +
-    'base64 decoding, synchronous compilation and instantiation of the inlined wasm, and the class definition. The target applies to it. ' +
+    'unpacking the inlined wasm (a decoder of its own, see xtask/src/build/pack.rs), its synchronous compilation and instantiation, and the class definition. The target applies to it. ' +
     '**Page view** is `performance.now()` from an init script (or inline script) just before the classic script to one just after it, in a fresh context each time; ' +
     `for the script tag it starts at the later of that and the script's \`responseEnd\` (so it excludes the download) and so also counts parsing the ${kb(env.globalRaw)} script ` +
     'and the browser\'s own work to run a script element, which the empty-script baseline shows. One unmeasured page load comes first (the first page of a fresh browser is up to 5x slower).' +

@@ -1,5 +1,5 @@
 //! The classic script `pkg/wsroute.global.js` and its typings: the shim
-//! without its `export`s, the no-modules glue, the wasm as base64, and the
+//! without its `export`s, the no-modules glue, the wasm (packed: `pack.rs`), and the
 //! API (every function the ES module's typings export) on `globalThis.wsroute`.
 
 use std::fmt::Write as _;
@@ -118,33 +118,6 @@ pub fn strip_exports(src: &str) -> std::result::Result<(String, Vec<String>), St
     Ok((out, names))
 }
 
-/// Standard base64 (with padding).
-pub fn base64(bytes: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        out.push(T[(n >> 18) as usize & 63] as char);
-        out.push(T[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 {
-            T[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if chunk.len() > 2 {
-            T[n as usize & 63] as char
-        } else {
-            '='
-        });
-    }
-    out
-}
-
 /// Assembles the one classic script.
 pub fn global_script(
     version: &str,
@@ -154,7 +127,7 @@ pub fn global_script(
     wasm: &[u8],
     api: &[String],
 ) -> String {
-    let mut s = String::with_capacity(glue.len() + shim_body.len() + wasm.len() * 4 / 3 + 4096);
+    let mut s = String::with_capacity(glue.len() + shim_body.len() + wasm.len() * 9 / 8 + 4096);
     let v = json_str(version);
     let _ = writeln!(
         s,
@@ -169,21 +142,13 @@ pub fn global_script(
     s.push_str(&strip_comments(shim_body));
     let _ = writeln!(s, ";\nreturn {{ {} }};\n}})();", names.join(", "));
     s.push_str(&strip_comments(glue));
-    // `Uint8Array.fromBase64` (native, Chromium 140+, Firefox 133+) decodes in
-    // well under a millisecond; the fallback, atob and a loop that still runs
-    // in the interpreter this early, takes 10-20 ms. Both work in windows and
-    // workers (no Buffer).
-    s.push_str(
-        "const __wsroute_bytes = (function (b64) {\n\
-         \x20 if (typeof Uint8Array.fromBase64 === \"function\") return Uint8Array.fromBase64(b64);\n\
-         \x20 const bin = atob(b64);\n\
-         \x20 const out = new Uint8Array(bin.length);\n\
-         \x20 for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);\n\
-         \x20 return out;\n\
-         })(\"",
-    );
-    s.push_str(&base64(wasm));
-    s.push_str("\");\n");
+    // The wasm as a packed literal and its decoder (pack.rs says why).
+    s.push_str("const __wsroute_bytes = ");
+    s.push_str(&super::pack::unpack_expr(
+        &super::pack::pack(wasm),
+        wasm.len(),
+    ));
+    s.push_str(";\n");
     s.push_str("wasm_bindgen.initSync({ module: __wsroute_bytes });\n");
     s.push_str("const api = {};\n");
     let list: Vec<String> = api.iter().map(|n| json_str(n)).collect();
@@ -264,17 +229,6 @@ mod tests {
     }
 
     #[test]
-    fn base64_matches_rfc4648() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"foob"), "Zm9vYg==");
-        assert_eq!(base64(b"fooba"), "Zm9vYmE=");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-        assert_eq!(base64(&[0xff, 0xfe, 0x00]), "//4A");
-    }
-    #[test]
     fn strips_exports() {
         let src = "// c\nexport function a(x) {\n  return x;\n}\nexport async function b() {}\n\
                    export class C {}\nexport const D = 1;\nexport function* g() {}\nconst e = 'export x';\n";
@@ -305,18 +259,16 @@ mod tests {
         assert!(s.contains(
             "const __wsroute_glue = (function () {\nfunction a() {}\n;\nreturn { a };\n})();"
         ));
-        assert!(s.contains("AGFzbQ=="));
+        assert!(s.contains("new WebAssembly.Module(new Uint8Array([0,97,115,109,"));
         assert!(s.contains("wasm_bindgen.initSync({ module: __wsroute_bytes });"));
         assert!(s.contains("api.version = \"1.2.3\";"));
         assert!(s.trim_end().ends_with(
             "api.install();\napi.__installMs = performance.now() - __wsroute_t0;\n})();"
         ));
     }
-    /// The inlined wasm decodes to the same bytes through `Uint8Array.fromBase64`
-    /// and through the atob fallback (run in node, which has no fromBase64
-    /// before v25: the test provides one, then removes it).
+    /// The script hands the wasm's bytes, unpacked, to the glue.
     #[test]
-    fn inlined_wasm_decodes_both_ways() {
+    fn the_glue_gets_the_wasm_s_bytes() {
         let bytes: Vec<u8> = (0..=255u8).chain([0, 97, 115, 109]).collect();
         let glue = "let wasm_bindgen = { initSync({ module }) { globalThis.__got = Array.from(module).join(','); }, install() {} };\n";
         let script = global_script(
@@ -328,29 +280,17 @@ mod tests {
             &["install".to_string()],
         );
         let want: Vec<String> = bytes.iter().map(u8::to_string).collect();
-        for (prelude, way) in [
-            (
-                "Uint8Array.fromBase64 = (b) => { globalThis.__way = 'native'; return new Uint8Array(Buffer.from(b, 'base64')); };",
-                "native",
-            ),
-            (
-                "delete Uint8Array.fromBase64; globalThis.__way = 'fallback';",
-                "fallback",
-            ),
-        ] {
-            let program = format!("{prelude}\n{script}\nconsole.log(__way + ' ' + __got);");
-            let out = std::process::Command::new("node")
-                .args(["-e", &program])
-                .output()
-                .expect("node runs");
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let text = String::from_utf8_lossy(&out.stdout);
-            assert_eq!(text.trim(), format!("{way} {}", want.join(",")));
-        }
+        let program = format!("{script}\nconsole.log(__got);");
+        let out = std::process::Command::new("node")
+            .args(["-e", &program])
+            .output()
+            .expect("node runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), want.join(","));
     }
     #[test]
     fn global_dts_lists_the_api() {

@@ -8,6 +8,7 @@
 //! | `global.rs` | the classic script and its typings; the API names they take |
 
 mod global;
+mod pack;
 mod package;
 
 use std::path::{Path, PathBuf};
