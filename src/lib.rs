@@ -14,6 +14,7 @@
 //!
 //! The public API exists on `wasm32` only (docs.rs builds these docs for
 //! `wasm32-unknown-unknown`); [`Message`] and [`Har`] are everywhere.
+//! HAR needs the `har` feature, on by default ([Features](#features)).
 //!
 //! # A tour
 //!
@@ -115,6 +116,14 @@
 //! routes.route_from_har(&har, wsroute::HarOptions::default().url("wss://example.test/**"))?;
 //! # Ok(()) }
 //! ```
+//!
+//! # Features
+//!
+//! - `har` (default): [`Installed::record_har`], [`Installed::route_from_har`],
+//!   the [`har`] types and the serde crates they need. A test crate that
+//!   does not use HAR can leave it out for a smaller wasm:
+//!   `wsroute = { version = "0.1", default-features = false }`
+//!   (BENCHMARKS.md says how much smaller).
 #![deny(missing_docs, missing_debug_implementations)]
 
 mod sans_io;
@@ -136,6 +145,7 @@ pub use crate::sans_io::message::Message;
 /// HAR logs of WebSocket sessions: what `record_har` gives and
 /// `route_from_har` replays. [`Har`] is the file; the other types are its
 /// parts, with the fields Chrome DevTools uses for WebSockets.
+#[cfg(feature = "har")]
 pub mod har {
     pub use crate::sans_io::har::model::{
         Content, Creator, Empty, Entry, Har, Header, Log, Request, Response, Timings,
@@ -143,10 +153,12 @@ pub mod har {
     };
     pub use crate::sans_io::har::script::HarError;
 }
+#[cfg(feature = "har")]
 pub use har::Har;
+#[cfg(all(target_arch = "wasm32", feature = "har"))]
+pub use web::{HarOptions, HarRecorder};
 #[cfg(target_arch = "wasm32")]
 pub use web::{
-    HarOptions, HarRecorder, InstallError, Installed, Listener, NetworkConditions, Observer,
-    Pattern, PatternError, RouteError, Wait, WaitError, WebSocketRoute, install, on_websocket,
-    wait_for_websocket,
+    InstallError, Installed, Listener, NetworkConditions, Observer, Pattern, PatternError,
+    RouteError, Wait, WaitError, WebSocketRoute, install, on_websocket, wait_for_websocket,
 };

@@ -4,7 +4,7 @@
 //! Fixtures of Chrome DevTools, mitmproxy and Playwright (`tests/har/`)
 //! replay too.
 
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "har"))]
 
 mod common;
 

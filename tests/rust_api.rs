@@ -345,6 +345,7 @@ async fn route_side_waits_see_what_each_side_sends() -> Result<(), wsroute::Wait
 struct WebSocketRouteHandle(wsroute::WebSocketRoute, wsroute::WebSocketRoute);
 
 /// A page session on `url`: text, bytes, then "bye" (the mock closes).
+#[cfg(feature = "har")]
 async fn session(url: &str) -> Vec<String> {
     let ws = WebSocket::new_with_str(url, "chat").expect("construct");
     ws.set_binary_type(BinaryType::Arraybuffer);
@@ -362,6 +363,7 @@ async fn session(url: &str) -> Vec<String> {
     log.take()
 }
 
+#[cfg(feature = "har")]
 #[wasm_bindgen_test]
 async fn rust_records_a_har_and_replays_it_with_the_same_log() {
     let url = "wss://example.test/recorded";

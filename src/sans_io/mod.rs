@@ -17,6 +17,7 @@
 // On the host only the tests use what the edge uses.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code, unused_imports))]
 
+#[cfg(feature = "har")]
 pub(crate) mod har;
 pub(crate) mod message;
 pub(crate) mod ordered;

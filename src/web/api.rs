@@ -6,6 +6,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::glue;
+#[cfg(feature = "har")]
 use super::har::{self, HarOptions, HarRecorder};
 use super::install::{self, Failed};
 use super::matcher::Pattern;
@@ -13,8 +14,8 @@ use super::network;
 use super::registry;
 use super::route::WebSocketRoute;
 use super::routed::RouteHandler;
-use crate::sans_io::har::model::Har;
-use crate::sans_io::har::script::HarError;
+#[cfg(feature = "har")]
+use crate::sans_io::har::{model::Har, script::HarError};
 use crate::sans_io::socket::{Conditions, Side};
 
 /// Installs wsroute in place of the global
@@ -188,6 +189,7 @@ impl Installed {
     /// let har = recorder.stop(); // serde: save it as JSON, replay it later
     /// # let _ = har;
     /// ```
+    #[cfg(feature = "har")]
     pub fn record_har(&self, pattern: Option<Pattern>) -> HarRecorder {
         HarRecorder::start(pattern)
     }
@@ -207,6 +209,7 @@ impl Installed {
     /// guard.route_from_har(har, wsroute::HarOptions::default())?;
     /// # Ok(()) }
     /// ```
+    #[cfg(feature = "har")]
     pub fn route_from_har(&self, har: &Har, options: HarOptions) -> Result<(), HarError> {
         let id = har::replay::route_from_har(har, options)?;
         self.routes.borrow_mut().push(id);

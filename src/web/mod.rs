@@ -31,6 +31,7 @@ mod closed;
 mod data;
 mod env;
 mod glue;
+#[cfg(feature = "har")]
 mod har;
 mod install;
 mod js;
@@ -48,6 +49,7 @@ mod stats;
 mod timer;
 
 pub use api::{InstallError, Installed, NetworkConditions, install};
+#[cfg(feature = "har")]
 pub use har::{HarOptions, HarRecorder};
 pub use matcher::{Pattern, PatternError};
 pub use observe::{Listener, Observer, Wait, WaitError, on_websocket, wait_for_websocket};

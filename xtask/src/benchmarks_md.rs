@@ -145,7 +145,44 @@ pub fn wasm_parts() -> Result<String> {
     let shipped = std::fs::metadata(repo_root().join("pkg/wsroute_bg.wasm"))
         .map(|m| m.len() as usize)
         .unwrap_or(0);
-    Ok(crate::wasm_size::report(&parts, shipped))
+    let mut text = crate::wasm_size::report(&parts, shipped);
+    text.push_str(&without_har()?);
+    Ok(text)
+}
+
+/// What the `har` feature (HAR record and replay, serde and
+/// serde-wasm-bindgen) adds: the classic script and its wasm built with
+/// and without it, measured the same way.
+fn without_har() -> Result<String> {
+    let gz = |b: &[u8]| crate::util::gzip_bytes(b).unwrap_or(0);
+    let fmt = crate::wasm_size::fmt;
+    let (script, wasm) = build::classic_build(true)?;
+    let (lean_script, lean_wasm) = build::classic_build(false)?;
+    let row = |what: &str, with: &[u8], without: &[u8]| {
+        let (w, wo) = (with.len(), without.len());
+        let (gw, gwo) = (gz(with), gz(without));
+        format!(
+            "| {what} | {} B / {} B | {} B / {} B | {} B / {} B |\n",
+            fmt(w),
+            fmt(gw),
+            fmt(wo),
+            fmt(gwo),
+            fmt(w.saturating_sub(wo)),
+            fmt(gw.saturating_sub(gwo))
+        )
+    };
+    Ok(format!(
+        "\nThe `har` feature (HAR record and replay with serde and serde-wasm-bindgen), \
+         measured by building without it (`default-features = false`, as a Rust test crate \
+         can; the npm package and the script always have it). Sizes raw / gzip -9:\n\n\
+         | file | with `har` (shipped) | without | `har` adds |\n|---|---:|---:|---:|\n{}{}",
+        row("the classic script's wasm", &wasm, &lean_wasm),
+        row(
+            "`pkg/wsroute.global.js`",
+            script.as_bytes(),
+            lean_script.as_bytes()
+        ),
+    ))
 }
 
 #[cfg(test)]

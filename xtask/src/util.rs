@@ -214,14 +214,28 @@ pub fn pinned_wasm_bindgen() -> Result<String> {
 
 /// Gzip size (`gzip -9 -c | wc -c`), if gzip is available.
 pub fn gzip_size(path: &Path) -> Option<u64> {
-    let out = Command::new("gzip")
+    let bytes = std::fs::read(path).ok()?;
+    gzip_bytes(&bytes).map(|n| n as u64)
+}
+
+/// The size of `bytes` compressed by `gzip -9` (None without gzip).
+pub fn gzip_bytes(bytes: &[u8]) -> Option<usize> {
+    use std::io::Write as _;
+    let mut child = Command::new("gzip")
         .arg("-9")
         .arg("-c")
-        .arg(path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
-        .output()
+        .spawn()
         .ok()?;
-    out.status.success().then_some(out.stdout.len() as u64)
+    let mut stdin = child.stdin.take()?;
+    // Written from a thread: gzip's output would fill the pipe otherwise.
+    let input = bytes.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().ok()?;
+    writer.join().ok()?.ok()?;
+    out.status.success().then_some(out.stdout.len())
 }
 
 /// A command line split on whitespace, as `Opts::parse` receives it (tests).

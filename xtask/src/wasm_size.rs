@@ -371,7 +371,7 @@ pub fn report(p: &Parts, shipped: usize) -> String {
     s
 }
 
-fn fmt(n: usize) -> String {
+pub fn fmt(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -7,17 +7,20 @@
 //! typings take every `export function` of the generated typings.
 
 pub(crate) mod adapt;
+#[cfg(feature = "har")]
 pub(crate) mod har;
 pub(crate) mod observer;
 pub(crate) mod route;
 
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "har")]
+use super::har as replay;
 use super::install::{self, Failed};
 use super::observe::event::Kind;
 use super::observe::observer::SocketEvent;
 use super::observe::sockets;
-use super::{har as replay, network, registry, stats};
+use super::{network, registry, stats};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -197,6 +200,7 @@ pub fn set_offline(offline: bool) {
 
 /// Starts recording every socket created from now on whose URL matches
 /// `options.url` (all when absent); `stop()` returns the HAR log.
+#[cfg(feature = "har")]
 #[wasm_bindgen(js_name = recordHAR)]
 pub fn record_har(
     #[wasm_bindgen(unchecked_optional_param_type = "RecordHAROptions")] options: JsValue,
@@ -208,6 +212,7 @@ pub fn record_har(
 /// Replays the WebSocket sessions of a HAR log (an object or JSON text) as
 /// mocks; throws a `TypeError` naming the entry and field, before routing
 /// anything, when the log cannot be read.
+#[cfg(feature = "har")]
 #[wasm_bindgen(js_name = routeFromHAR)]
 pub fn route_from_har(
     #[wasm_bindgen(unchecked_param_type = "Har | string")] har: JsValue,

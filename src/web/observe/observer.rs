@@ -52,8 +52,9 @@ impl Event for SocketEvent {
     }
 }
 
-/// How a socket closed, as the page saw it.
+/// How a socket closed, as the page saw it (the HAR recorder reads it).
 #[derive(Clone, Debug)]
+#[cfg_attr(not(feature = "har"), allow(dead_code))]
 pub(crate) struct Closed {
     pub(crate) code: u16,
     pub(crate) reason: String,
@@ -91,7 +92,8 @@ pub struct Observer {
 
 struct Inner {
     url: String,
-    /// The subprotocols the page asked for.
+    /// The subprotocols the page asked for (the HAR recorder reads them).
+    #[cfg_attr(not(feature = "har"), allow(dead_code))]
     protocols: Box<[String]>,
     /// The close the page saw.
     close: RefCell<Option<Closed>>,
@@ -253,11 +255,13 @@ impl Observer {
     }
 
     /// The close the page saw, once it has.
+    #[cfg(feature = "har")]
     pub(crate) fn close_details(&self) -> Option<Closed> {
         self.inner.close.borrow().clone()
     }
 
     /// The subprotocols the page asked for.
+    #[cfg(feature = "har")]
     pub(crate) fn protocols(&self) -> &[String] {
         &self.inner.protocols
     }

@@ -108,9 +108,39 @@ fn classic_script(
     names: &[String],
 ) -> Result<(usize, String)> {
     println!("build: wasm (classic script, feature global-script) -> pkg/wsroute.global.js");
-    let global_target = target_dir().join("global");
-    let gwasm = cargo_wasm(&["--features", "global-script"], &global_target)?;
-    let gout = global_target.join(format!("bindgen.{}", std::process::id()));
+    let features = ["--features", "global-script"];
+    let (script, _) = assemble_classic(
+        &features,
+        &target_dir().join("global"),
+        shim,
+        version,
+        names,
+    )?;
+    let global = pkg.join("wsroute.global.js");
+    write(&global, &script)?;
+    if which("node").is_some() {
+        let mut c = cmd("node");
+        c.arg("--check").arg(&global);
+        run(c).map_err(|e| format!("build: pkg/wsroute.global.js does not parse: {e}"))?;
+    }
+    let gz = util::gzip_size(&global)
+        .map(|n| format!("{n} bytes gzip"))
+        .unwrap_or_else(|| "gzip size unknown (no gzip)".into());
+    Ok((script.len(), gz))
+}
+
+/// The classic script of a wsroute built with `features` (cargo arguments)
+/// in `target`, and its optimised wasm. With `names` empty, the API is every
+/// function of this build's own typings.
+fn assemble_classic(
+    features: &[&str],
+    target: &Path,
+    shim: &str,
+    version: &str,
+    names: &[String],
+) -> Result<(String, Vec<u8>)> {
+    let gwasm = cargo_wasm(features, target)?;
+    let gout = target.join(format!("bindgen.{}", std::process::id()));
     if gout.exists() {
         let _ = std::fs::remove_dir_all(&gout);
     }
@@ -124,8 +154,16 @@ fn classic_script(
     let gwasm_out = gout.join("wsroute_global_bg.wasm");
     wasm_opt(&gwasm_out, &[]);
     let glue = read(&gout.join("wsroute_global.js"))?;
+    let own_names;
+    let names = if names.is_empty() {
+        own_names = global::api_names(&read(&gout.join("wsroute_global.d.ts"))?);
+        &own_names
+    } else {
+        names
+    };
     let wasm_bytes = std::fs::read(&gwasm_out)
         .map_err(|e| format!("cannot read {}: {e}", gwasm_out.display()))?;
+    let _ = std::fs::remove_dir_all(&gout);
     if wasm_bytes.len() > SYNC_COMPILE_LIMIT {
         println!(
             "build: WARNING: the global script's wasm is {} bytes; Chrome refuses synchronous \
@@ -136,18 +174,27 @@ fn classic_script(
     let (shim_body, shim_names) =
         global::strip_exports(shim).map_err(|e| format!("build: js/shim.js: {e}"))?;
     let script = global::global_script(version, &shim_body, &shim_names, &glue, &wasm_bytes, names);
-    let global = pkg.join("wsroute.global.js");
-    write(&global, &script)?;
-    if which("node").is_some() {
-        let mut c = cmd("node");
-        c.arg("--check").arg(&global);
-        run(c).map_err(|e| format!("build: pkg/wsroute.global.js does not parse: {e}"))?;
-    }
-    let gz = util::gzip_size(&global)
-        .map(|n| format!("{n} bytes gzip"))
-        .unwrap_or_else(|| "gzip size unknown (no gzip)".into());
-    let _ = std::fs::remove_dir_all(&gout);
-    Ok((script.len(), gz))
+    Ok((script, wasm_bytes))
+}
+
+/// The classic script and its wasm as `cargo xtask build` makes them, with
+/// the `har` feature (as shipped) or without it (HAR and serde left out):
+/// what the size report compares.
+pub fn classic_build(har: bool) -> Result<(String, Vec<u8>)> {
+    let root = repo_root();
+    let shim = read(&root.join("js").join("shim.js"))?;
+    let (features, target): (&[&str], _) = if har {
+        (
+            &["--features", "global-script"],
+            target_dir().join("global"),
+        )
+    } else {
+        (
+            &["--no-default-features", "--features", "global-script"],
+            target_dir().join("global-no-har"),
+        )
+    };
+    assemble_classic(features, &target, &shim, &util::crate_version()?, &[])
 }
 
 /// Replaces `dest` by `stage` (rename when possible, else copy).

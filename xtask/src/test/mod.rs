@@ -66,6 +66,7 @@ pub fn test(o: &Opts) -> Result<()> {
     println!("\necho server: {echo_url}  (WSROUTE_ECHO_URL)");
     if o.wasm {
         report.record(suites::rustdoc_suite()?)?;
+        report.record(suites::no_har_suite()?)?;
         report.record(suites::doc_suite(&root, &echo_url)?)?;
         wasm_suites(&root, o, &echo_url, &mut report)?;
     }

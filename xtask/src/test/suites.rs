@@ -48,6 +48,44 @@ pub fn package_suite() -> Result<Suite> {
     one_check(name, c, "the packaged crate does not build")
 }
 
+/// The crate without its default `har` feature, as a Rust test crate may
+/// take it: the library and the wasm test binaries type-check for wasm32
+/// with no warning from wsroute (a HAR-only item left ungated warns as
+/// dead code). Counts as one test.
+pub fn no_har_suite() -> Result<Suite> {
+    let name = "features: wsroute without `har` (wasm32, no warnings)";
+    println!("\n==== {name} ====");
+    let mut c = cmd("cargo");
+    c.args([
+        "check",
+        "-p",
+        "wsroute",
+        "--no-default-features",
+        "--lib",
+        "--tests",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]);
+    let (ok, out) = run_tee(c)?;
+    let warned = out
+        .lines()
+        .any(|l| l.starts_with("warning:") && !l.contains("generated"))
+        || out.contains("warning: `wsroute`");
+    let problems: Vec<String> = match (ok, warned) {
+        (false, _) => vec!["does not build without the `har` feature".into()],
+        (true, true) => vec!["warns without the `har` feature".into()],
+        _ => Vec::new(),
+    };
+    let passed = problems.is_empty();
+    Ok(Suite::counted(
+        name,
+        u64::from(passed),
+        u64::from(!passed),
+        passed,
+        &problems,
+    ))
+}
+
 /// Runs `c` as a suite of one test, which passes when `c` succeeds.
 fn one_check(name: &str, c: Command, failure: &str) -> Result<Suite> {
     let (ok, _) = run_tee(c)?;
