@@ -28,6 +28,8 @@ extern "C" {
     fn offline_on_every_kind_of_socket(api: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = scopedByUrl)]
     fn scoped_by_url(api: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = scopedConditionsReachOpenSockets)]
+    fn scoped_conditions_reach_open_sockets(api: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = badValuesThrowAndChangeNothing)]
     fn bad_values_throw_and_change_nothing(api: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = fakeTimersDoNotFreezeTheLink)]
@@ -81,6 +83,19 @@ async fn offline_fails_every_kind_of_socket_and_new_ones_never_open() {
             "created offline (pass-through): error, close 1006",
             "handler ran: 0",
             "online again: back",
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn conditions_set_with_a_url_reach_only_the_open_sockets_it_matches() {
+    assert_eq!(
+        run_scenario(scoped_conditions_reach_open_sockets).await,
+        [
+            "mock, matching: close 1006",
+            "mock, other: open rs=1",
+            "pass-through, matching: close 1006",
+            "pass-through, other: open rs=1",
         ]
     );
 }

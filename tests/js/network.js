@@ -192,6 +192,29 @@ export async function scopedByUrl(api, echo) {
   return out;
 }
 
+// Conditions set with a url while sockets are open reach the open sockets
+// that url matches, and only those: mocked and passed through alike.
+export async function scopedConditionsReachOpenSockets(api, echo) {
+  echoRoute(api, 'wss://example.test/**');
+  const sockets = {
+    'mock, matching': new WebSocket('wss://example.test/cut'),
+    'mock, other': new WebSocket('wss://example.test/kept'),
+    'pass-through, matching': new WebSocket(`${echo}/echo?cut`),
+    'pass-through, other': new WebSocket(`${echo}/echo?kept`),
+  };
+  await Promise.all(Object.values(sockets).map(opened));
+  const codes = {};
+  for (const [name, ws] of Object.entries(sockets)) {
+    ws.addEventListener('close', (e) => { codes[name] = e.code; });
+  }
+  api.setNetworkConditions({ offline: true }, { url: /cut$/ });
+  await delay(300);
+  const out = Object.entries(sockets).map(([name, ws]) => `${name}: ${codes[name] ? `close ${codes[name]}` : `open rs=${ws.readyState}`}`);
+  api.setNetworkConditions(null, { url: /cut$/ });
+  for (const ws of Object.values(sockets)) ws.close();
+  return out;
+}
+
 export async function badValuesThrowAndChangeNothing(api) {
   const out = [];
   echoRoute(api, 'wss://example.test/mock');
