@@ -30,6 +30,8 @@ extern "C" {
     fn scoped_by_url(api: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = scopedConditionsReachOpenSockets)]
     fn scoped_conditions_reach_open_sockets(api: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = unconditionedSocketsStayNative)]
+    fn unconditioned_sockets_stay_native(api: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = badValuesThrowAndChangeNothing)]
     fn bad_values_throw_and_change_nothing(api: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = fakeTimersDoNotFreezeTheLink)]
@@ -96,6 +98,18 @@ async fn conditions_set_with_a_url_reach_only_the_open_sockets_it_matches() {
             "mock, other: open rs=1",
             "pass-through, matching: close 1006",
             "pass-through, other: open rs=1",
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_socket_no_condition_reaches_stays_the_native_one() {
+    assert_eq!(
+        run_scenario(unconditioned_sockets_stay_native).await,
+        [
+            "a new pass-through socket: routed +0",
+            "conditions for another url: routed +0",
+            "conditions for its url: routed +1",
         ]
     );
 }

@@ -215,6 +215,26 @@ export async function scopedConditionsReachOpenSockets(api, echo) {
   return out;
 }
 
+// A socket no route takes and no condition reaches is the native socket
+// itself, at native cost; it joins wsroute's link only once a condition
+// reaches it (the count of routed sockets' state tells).
+export async function unconditionedSocketsStayNative(api, echo) {
+  const routed = () => api.debugStats().routedSockets;
+  const base = routed();
+  const ws = new WebSocket(`${echo}/echo?fast-path`);
+  await opened(ws);
+  const out = [`a new pass-through socket: routed +${routed() - base}`];
+  api.setNetworkConditions({ latency: 20 }, { url: /elsewhere$/ });
+  out.push(`conditions for another url: routed +${routed() - base}`);
+  api.setNetworkConditions({ latency: 20 }, { url: /fast-path$/ });
+  out.push(`conditions for its url: routed +${routed() - base}`);
+  api.setNetworkConditions(null, { url: /elsewhere$/ });
+  api.setNetworkConditions(null, { url: /fast-path$/ });
+  ws.close();
+  await closed(ws);
+  return out;
+}
+
 export async function badValuesThrowAndChangeNothing(api) {
   const out = [];
   echoRoute(api, 'wss://example.test/mock');
