@@ -66,35 +66,33 @@ pub fn no_har_suite() -> Result<Suite> {
         "--target",
         "wasm32-unknown-unknown",
     ]);
+    checked(name, c, |ok, out| {
+        if !ok {
+            Some("does not build without the `har` feature".into())
+        } else if out.lines().any(|l| l.starts_with("warning")) {
+            Some("warns without the `har` feature".into())
+        } else {
+            None
+        }
+    })
+}
+
+/// Runs `c` as a suite of one test, which passes when `c` succeeds.
+fn one_check(name: &str, c: Command, failure: &str) -> Result<Suite> {
+    checked(name, c, |ok, _| (!ok).then(|| failure.to_string()))
+}
+
+/// Runs `c` as a suite of one test, which `judge` (given whether `c`
+/// succeeded and its output) fails by naming the problem.
+fn checked(name: &str, c: Command, judge: impl Fn(bool, &str) -> Option<String>) -> Result<Suite> {
     let (ok, out) = run_tee(c)?;
-    let warned = out
-        .lines()
-        .any(|l| l.starts_with("warning:") && !l.contains("generated"))
-        || out.contains("warning: `wsroute`");
-    let problems: Vec<String> = match (ok, warned) {
-        (false, _) => vec!["does not build without the `har` feature".into()],
-        (true, true) => vec!["warns without the `har` feature".into()],
-        _ => Vec::new(),
-    };
+    let problems: Vec<String> = judge(ok, &out).into_iter().collect();
     let passed = problems.is_empty();
     Ok(Suite::counted(
         name,
         u64::from(passed),
         u64::from(!passed),
         passed,
-        &problems,
-    ))
-}
-
-/// Runs `c` as a suite of one test, which passes when `c` succeeds.
-fn one_check(name: &str, c: Command, failure: &str) -> Result<Suite> {
-    let (ok, _) = run_tee(c)?;
-    let problems: Vec<String> = if ok { Vec::new() } else { vec![failure.into()] };
-    Ok(Suite::counted(
-        name,
-        u64::from(ok),
-        u64::from(!ok),
-        ok,
         &problems,
     ))
 }
