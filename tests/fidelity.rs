@@ -39,6 +39,8 @@ extern "C" {
     fn server_hello(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = subprotocol)]
     fn subprotocol(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = negotiatedExtension)]
+    fn negotiated_extension(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = handshakeRejected)]
     fn handshake_rejected(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = badFrame)]
@@ -215,6 +217,18 @@ impl PageSaw {
         };
         (saw.messages + saw.closes > 0).then_some(saw)
     }
+}
+
+/// `extensions` is the one the server negotiated, as natively; native's log
+/// must show one, or the comparison would prove nothing.
+#[wasm_bindgen_test]
+async fn negotiated_extensions_match_native() {
+    let native = log_of(negotiated_extension(&native_websocket(), echo_url())).await;
+    assert!(
+        native.iter().any(|l| l.contains("ext=permessage-deflate")),
+        "the echo server's /deflate path negotiated no extension: {native:?}"
+    );
+    differential("negotiated_extensions_match_native", negotiated_extension).await;
 }
 
 /// One `#[wasm_bindgen_test]` per `test => scenario`, each running its

@@ -11,6 +11,8 @@
 
 use std::fmt;
 
+use super::validate::Quirks;
+
 /// A WHATWG URL parser.
 ///
 /// In the browser the edge implements this with the browser's own `URL`; host tests implement
@@ -101,6 +103,32 @@ pub fn normalize_socket_url(
     Ok(format!("{mapped}{rest}"))
 }
 
+/// Resolves the URL given to `new WebSocket(url)` as the host browser does.
+///
+/// `base` is the API base URL: the document's base URL, or a worker's own URL. Where that
+/// cannot be a base (a Blob worker's `blob:` URL), Chromium fails as the standard says, and
+/// Firefox resolves against the worker's creator, which the worker cannot see: there the
+/// worker's origin stands in for it. `blob_worker_origin` is asked only then; it gives the
+/// origin of a Blob worker (`None` anywhere else), and an opaque origin (`"null"`) is no base.
+pub fn resolve_socket_url(
+    p: &impl UrlParser,
+    input: &str,
+    base: Option<&str>,
+    quirks: Quirks,
+    blob_worker_origin: impl FnOnce() -> Option<String>,
+) -> Result<String, UrlError> {
+    let first = normalize_socket_url(p, input, base);
+    if first.is_ok() || quirks == Quirks::Chromium {
+        return first;
+    }
+    match blob_worker_origin() {
+        Some(origin) if origin != "null" => {
+            normalize_socket_url(p, input, Some(&format!("{origin}/"))).or(first)
+        }
+        _ => first,
+    }
+}
+
 /// Maps an `http:`/`https:` base URL to `ws:`/`wss:` (ASCII case-insensitively, so `HTTP://x/`
 /// too) and leaves any other string unchanged.
 ///
@@ -144,6 +172,54 @@ mod tests {
 
     fn norm(input: &str, base: Option<&str>) -> Result<String, UrlError> {
         normalize_socket_url(&TestParser, input, base)
+    }
+
+    #[test]
+    fn a_blob_worker_resolves_against_its_origin_in_firefox_only() {
+        const BLOB: &str = "blob:http://127.0.0.1:8/6f1d";
+        let origin = || Some("http://127.0.0.1:8".to_string());
+        let resolve = |input, base, quirks, origin: fn() -> Option<String>| {
+            resolve_socket_url(&TestParser, input, base, quirks, origin)
+        };
+        let ok = |s: &str| Ok(s.to_string());
+        // Firefox (and where no quirk applies): the worker's origin stands in.
+        for quirks in [Quirks::Firefox, Quirks::Spec] {
+            assert_eq!(
+                resolve("rel/sock", Some(BLOB), quirks, origin),
+                ok("ws://127.0.0.1:8/rel/sock")
+            );
+            assert_eq!(
+                resolve("?q", Some(BLOB), quirks, origin),
+                ok("ws://127.0.0.1:8/?q")
+            );
+            // Not a Blob worker, or an opaque origin: the first answer stands.
+            assert_eq!(
+                resolve("rel/sock", Some(BLOB), quirks, || None),
+                Err(UrlError::Invalid("rel/sock".into()))
+            );
+            assert_eq!(
+                resolve("rel/sock", Some(BLOB), quirks, || Some("null".into())),
+                Err(UrlError::Invalid("rel/sock".into()))
+            );
+            // Still invalid against the origin: the first error, not the second.
+            assert_eq!(
+                resolve("rel#x", Some(BLOB), quirks, origin),
+                Err(UrlError::Invalid("rel#x".into()))
+            );
+        }
+        // Chromium: a relative URL in a Blob worker is a SyntaxError.
+        assert_eq!(
+            resolve("rel/sock", Some(BLOB), Quirks::Chromium, origin),
+            Err(UrlError::Invalid("rel/sock".into()))
+        );
+        // A URL the base resolves never asks for the origin.
+        let never = || -> Option<String> { panic!("origin asked for a resolvable URL") };
+        for quirks in [Quirks::Firefox, Quirks::Chromium] {
+            assert_eq!(
+                resolve_socket_url(&TestParser, "x", Some("http://a.test/p/"), quirks, never),
+                ok("ws://a.test/p/x")
+            );
+        }
     }
 
     #[test]

@@ -20,8 +20,10 @@ impl UrlParser for BrowserUrl {
     }
 }
 
+/// `object[key]`; `undefined` when `object` is not an object (a worker has no
+/// `document`) or the read throws.
 fn get(object: &JsValue, key: &str) -> JsValue {
-    if object.is_undefined() || object.is_null() {
+    if !object.is_object() {
         return JsValue::UNDEFINED;
     }
     Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
@@ -41,28 +43,30 @@ pub(crate) fn base_url() -> Option<String> {
     get(&get(&global, "location"), "href").as_string()
 }
 
-/// Resolves a socket URL as the host browser would. Firefox resolves relative
-/// URLs in a Blob worker (whose `blob:` URL cannot be a base) against its
-/// creator; the page cannot see that base, so the worker's origin stands in.
-/// Only the matching of routes uses it: pass-through sockets hand the
-/// original string to the native constructor.
+/// Resolves a socket URL as the host browser would ([`urls::resolve_socket_url`]).
+/// Only the matching of routes uses it: pass-through sockets hand the original
+/// string to the native constructor.
 #[inline(never)]
 pub(crate) fn resolve_socket_url(url: &str, quirks: Quirks) -> Result<String, urls::UrlError> {
-    let first = urls::normalize_socket_url(&BrowserUrl, url, base_url().as_deref());
-    if first.is_ok() || quirks == Quirks::Chromium {
-        return first;
-    }
+    let base = base_url();
+    urls::resolve_socket_url(
+        &BrowserUrl,
+        url,
+        base.as_deref(),
+        quirks,
+        blob_worker_origin,
+    )
+}
+
+/// The origin of a Blob worker (no `document`, a `blob:` location); `None`
+/// anywhere else.
+fn blob_worker_origin() -> Option<String> {
     let global = global();
-    let in_blob_worker = get(&global, "document").is_undefined()
-        && get(&get(&global, "location"), "protocol")
-            .as_string()
-            .as_deref()
-            == Some("blob:");
-    match get(&global, "origin").as_string() {
-        Some(origin) if in_blob_worker && origin != "null" => {
-            urls::normalize_socket_url(&BrowserUrl, url, Some(&format!("{origin}/"))).or(first)
-        }
-        _ => first,
+    let blob_location = get(&get(&global, "location"), "protocol").as_string();
+    if get(&global, "document").is_undefined() && blob_location.as_deref() == Some("blob:") {
+        get(&global, "origin").as_string()
+    } else {
+        None
     }
 }
 

@@ -200,6 +200,17 @@ export async function subprotocol(WS, echo) {
   return finish(ws, log, 'subprotocol');
 }
 
+// The server accepts permessage-deflate: `extensions` is what it answered
+// (read at open and after the close).
+export async function negotiatedExtension(WS, echo) {
+  const ws = new WS(`${echo}/deflate`);
+  const log = recorder(ws);
+  log.note(`created ext=${JSON.stringify(ws.extensions)}`);
+  ws.onopen = () => ws.close(1000);
+  const events = await finish(ws, log, 'negotiatedExtension');
+  return [...events, `after close ext=${ws.extensions}`];
+}
+
 export async function handshakeRejected(WS, echo) {
   const ws = new WS(`${echo}/reject`);
   const log = recorder(ws);

@@ -14,6 +14,7 @@
 //! | `/drop` | shut the TCP connection down without a close frame |
 //! | `/slow?ms=300` | answer the handshake after `ms` milliseconds (default 300, at most 5000), then echo |
 //! | `/protocol?p=x` | select protocol `x` whatever was offered (no extensions), then echo |
+//! | `/deflate` | accept the `permessage-deflate` extension the browser offers (no parameters), send nothing, read until the close (a data frame from the client, compressed, ends the connection): for `WebSocket.extensions` |
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -111,6 +112,7 @@ enum Mode {
     Hello,
     BadFrame,
     Drop,
+    Drain,
 }
 
 fn config() -> WebSocketConfig {
@@ -173,6 +175,24 @@ fn handshake(
         "/hello" => *mode = Mode::Hello,
         "/badframe" => *mode = Mode::BadFrame,
         "/drop" => *mode = Mode::Drop,
+        "/deflate" => {
+            let offered = req
+                .headers()
+                .get_all("Sec-WebSocket-Extensions")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .any(|v| {
+                    v.split([',', ';'])
+                        .any(|e| e.trim() == "permessage-deflate")
+                });
+            if offered {
+                resp.headers_mut().insert(
+                    "Sec-WebSocket-Extensions",
+                    HeaderValue::from_static("permessage-deflate"),
+                );
+            }
+            *mode = Mode::Drain;
+        }
         _ => {}
     }
     // Select the first offered subprotocol (header lines may repeat).
@@ -212,6 +232,7 @@ fn serve(ws: &mut WebSocket<TcpStream>, mode: Mode) {
             }
         }
         Mode::BadFrame => send_bad_frame(ws.get_mut()),
+        Mode::Drain => drain_until_closed(ws),
         Mode::Drop => {
             thread::sleep(Duration::from_millis(100));
             let _ = ws.get_mut().shutdown(Shutdown::Both);
@@ -430,6 +451,29 @@ mod tests {
         let lower = head.to_ascii_lowercase();
         assert!(lower.contains("sec-websocket-protocol: x\r\n"), "{head}");
         assert!(!lower.contains("sec-websocket-extensions"), "{head}");
+    }
+
+    #[test]
+    fn deflate_path_accepts_the_offered_extension_and_only_then() {
+        let server = EchoServer::start().unwrap();
+        let (head, _r) = raw_handshake(
+            &server,
+            "/deflate",
+            "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n",
+        );
+        assert!(head.starts_with("HTTP/1.1 101"), "{head}");
+        let lower = head.to_ascii_lowercase();
+        assert!(
+            lower.contains("sec-websocket-extensions: permessage-deflate\r\n"),
+            "{head}"
+        );
+        let (head, _r) = raw_handshake(&server, "/deflate", "");
+        assert!(
+            !head
+                .to_ascii_lowercase()
+                .contains("sec-websocket-extensions"),
+            "{head}"
+        );
     }
 
     #[test]
