@@ -61,6 +61,8 @@ fn main() {
         Some("size") => benchmarks_md::size(&args[1..]),
         Some("echo-server") => echo_server(&args[1..]),
         Some("mutants") => mutants::Opts::parse(&args[1..]).and_then(|o| mutants::mutants(&o)),
+        // The wasm test runner of `mutants --edge` (not for direct use).
+        Some("mutants-runner") => mutants::runner(&args[1..]),
         Some("recipe") => recipe::Opts::parse(&args[1..]).and_then(|o| recipe::trunk(&o)),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

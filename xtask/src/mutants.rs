@@ -6,12 +6,19 @@
 //! - `--edge --shard K/N`: one shard of the mutants of `src/web/`, caught or
 //!   not by the browser suites in headless Chromium (each mutant rebuilds
 //!   the wasm test binaries); the echo and static servers run meanwhile.
+//!   The suites that load `pkg/` (workers, other realms) must see the
+//!   mutant too: the wasm runner is `cargo xtask mutants-runner`, which
+//!   rebuilds `pkg/` in cargo-mutants' copy of the tree whenever its
+//!   sources changed and serves that build, then runs
+//!   `wasm-bindgen-test-runner`.
 //!
 //! Results go to `target/mutants/core/` or `target/mutants/edge-K-of-N/`
 //! (`mutants.out/outcomes.json`, `missed.txt`, `caught.txt`, ...); the
 //! summary line is cargo-mutants' own. TESTING.md reads them.
 
-use std::path::PathBuf;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::Hasher;
+use std::path::{Path, PathBuf};
 
 use crate::echo::EchoServer;
 use crate::http::{Site, StaticServer};
@@ -118,9 +125,23 @@ pub fn mutants(o: &Opts) -> Result<()> {
     // The browser suites, as `cargo xtask test` runs them in Chromium.
     setup::setup()?;
     crate::build::build()?;
+    // The static server serves the pkg/ of the mutant under test, which the
+    // runner writes (the unmutated build until the first test).
+    let served = out.join("pkg");
+    let _ = std::fs::remove_dir_all(&served);
+    crate::build::copy_dir(&root.join("pkg"), &served)
+        .map_err(|e| format!("cannot copy pkg/ to {}: {e}", served.display()))?;
     let echo = EchoServer::start().map_err(|e| format!("cannot start the echo server: {e}"))?;
-    let http = StaticServer::start(Site::new(root.join("pkg")).mount("/pkg/", root.join("pkg")))
+    let http = StaticServer::start(Site::new(served.clone()).mount("/pkg/", served.clone()))
         .map_err(|e| format!("cannot start the static server: {e}"))?;
+    let xtask = std::env::current_exe().map_err(|e| format!("cannot find xtask itself: {e}"))?;
+    let runner = format!("{} mutants-runner", xtask.display());
+    if runner.split_whitespace().count() != 2 {
+        return Err(format!("the xtask binary's path has a space: {}", xtask.display()));
+    }
+    c.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner)
+        .env(SERVED_PKG, &served)
+        .env(TOOLS, root.join("xtask").join("tools").join("node_modules"));
     c.args([
         "--file",
         "src/web/**",
@@ -142,6 +163,87 @@ pub fn mutants(o: &Opts) -> Result<()> {
     result
 }
 
+/// Where the runner puts the mutant's `pkg/` (the directory the static server serves).
+const SERVED_PKG: &str = "WSROUTE_MUTANTS_PKG";
+/// The checkout's `xtask/tools/node_modules` (wasm-opt), which cargo-mutants' copy lacks.
+const TOOLS: &str = "WSROUTE_MUTANTS_TOOLS";
+
+/// `cargo xtask mutants-runner WASM [ARGS]`: the wasm test runner of an edge
+/// run. Cargo starts it in the package directory of cargo-mutants' copy of
+/// the tree, where one mutant is applied: when that tree's `src/` or `js/`
+/// differ from what was last served, it builds `pkg/` there and copies it to
+/// the served directory; then it runs `wasm-bindgen-test-runner` with the
+/// same arguments and exits with its status.
+pub fn runner(args: &[String]) -> Result<()> {
+    let served = PathBuf::from(std::env::var_os(SERVED_PKG).ok_or(
+        "mutants-runner: WSROUTE_MUTANTS_PKG is not set (only `cargo xtask mutants --edge` runs this)",
+    )?);
+    let tree = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())
+        .ok_or("mutants-runner: cannot tell which tree to build")?;
+    let stamp = fingerprint(&tree)?;
+    let stamp_file = served.join(".sources");
+    if std::fs::read_to_string(&stamp_file).ok().as_deref() != Some(stamp.as_str()) {
+        build_served(&tree, &served)?;
+        std::fs::write(&stamp_file, &stamp)
+            .map_err(|e| format!("cannot write {}: {e}", stamp_file.display()))?;
+    }
+    let status = std::process::Command::new("wasm-bindgen-test-runner")
+        .args(args)
+        .status()
+        .map_err(|e| format!("cannot run wasm-bindgen-test-runner: {e}"))?;
+    std::process::exit(status.code().unwrap_or(1));
+}
+
+/// Builds `pkg/` in `tree` (`cargo xtask build` there, with the checkout's
+/// wasm-opt) and puts it where the static server serves it.
+fn build_served(tree: &Path, served: &Path) -> Result<()> {
+    let tools = tree.join("xtask").join("tools").join("node_modules");
+    if let Some(from) = std::env::var_os(TOOLS).map(PathBuf::from)
+        && !tools.exists()
+        && from.exists()
+    {
+        std::os::unix::fs::symlink(&from, &tools)
+            .map_err(|e| format!("cannot link {} to {}: {e}", tools.display(), from.display()))?;
+    }
+    let mut c = cmd("cargo");
+    c.args(["xtask", "build"]).current_dir(tree);
+    run(c)?;
+    let _ = std::fs::remove_dir_all(served);
+    crate::build::copy_dir(&tree.join("pkg"), served)
+        .map_err(|e| format!("cannot copy the mutant's pkg/ to {}: {e}", served.display()))
+}
+
+/// A hash of every file under `src/` and `js/` of `tree` (paths and contents).
+fn fingerprint(tree: &Path) -> Result<String> {
+    let mut files = Vec::new();
+    for dir in ["src", "js"] {
+        collect(&tree.join(dir), &mut files)?;
+    }
+    files.sort();
+    let mut h = DefaultHasher::new();
+    for f in &files {
+        h.write(f.to_string_lossy().as_bytes());
+        h.write(&std::fs::read(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?);
+    }
+    Ok(format!("{:016x} {} files", h.finish(), files.len()))
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
 /// `--cargo-test-arg=--test=NAME` for every wasm-bindgen-test binary.
 fn wasm_test_args() -> Result<Vec<String>> {
     let targets = crate::test::wasm_targets(&repo_root())?;
@@ -161,6 +263,25 @@ fn has_version() -> bool {
 mod tests {
     use super::*;
     use crate::util::words as a;
+
+    #[test]
+    fn the_fingerprint_follows_the_sources() {
+        let tree = crate::util::target_dir().join(format!("mutants-fp.{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tree);
+        std::fs::create_dir_all(tree.join("src/web")).unwrap();
+        std::fs::create_dir_all(tree.join("js")).unwrap();
+        std::fs::write(tree.join("src/web/a.rs"), "fn a() {}").unwrap();
+        std::fs::write(tree.join("js/shim.js"), "x").unwrap();
+        let first = fingerprint(&tree).unwrap();
+        assert!(first.ends_with(" 2 files"), "{first}");
+        assert_eq!(fingerprint(&tree).unwrap(), first);
+        std::fs::write(tree.join("src/web/a.rs"), "fn a() { }").unwrap();
+        let second = fingerprint(&tree).unwrap();
+        assert_ne!(second, first);
+        std::fs::write(tree.join("js/shim.js"), "y").unwrap();
+        assert_ne!(fingerprint(&tree).unwrap(), second);
+        let _ = std::fs::remove_dir_all(&tree);
+    }
 
     #[test]
     fn parses_options() {
