@@ -289,6 +289,53 @@ export function retire(target, rules) {
   });
 }
 
+// A route object (wasm's WebSocketRoute) of a finished socket does the same:
+// its wasm half is freed, and it answers from then on as `finished` (wasm's
+// route of a finished socket on the same side, one for all) except for its
+// own `url()` and `protocols()`, kept here.
+const retiredRoutes = new WeakMap();
+const finishedRouteClasses = new Map();
+
+/// Retires `route` (see above), in a microtask.
+export function retireRoute(route, finished) {
+  microtask(() => {
+    if (retiredRoutes.has(route) || typeof route.free !== 'function') return;
+    const own = { url: route.url(), protocols: route.protocols() };
+    let proto = finishedRouteClasses.get(finished);
+    if (proto === undefined) {
+      proto = finishedRoutePrototype(Object.getPrototypeOf(route), finished);
+      finishedRouteClasses.set(finished, proto);
+    }
+    route.free();
+    retiredRoutes.set(route, own);
+    Object.setPrototypeOf(route, proto);
+  });
+}
+
+/// A prototype below the class's whose methods run on `finished`, except
+/// `url()` and `protocols()`, which answer the route's own.
+function finishedRoutePrototype(base, finished) {
+  const proto = Object.create(base);
+  const define = (name, value) =>
+    Object.defineProperty(proto, name, { value, writable: true, configurable: true, enumerable: false });
+  for (const key of Reflect.ownKeys(base)) {
+    const d = Object.getOwnPropertyDescriptor(base, key);
+    if (key === 'constructor' || typeof d.value !== 'function') continue;
+    const method = d.value;
+    define(key, { [method.name]: (...args) => method.apply(finished, args) }[method.name]);
+  }
+  define('url', function url() {
+    return retiredRoutes.get(this).url;
+  });
+  define('protocols', function protocols() {
+    return retiredRoutes.get(this).protocols.slice();
+  });
+  // Freed already: nothing left to free.
+  define('free', function free() {});
+  if (Symbol.dispose in base) define(Symbol.dispose, function dispose() {});
+  return proto;
+}
+
 function closedBackend(old, rules) {
   const url = old.url();
   const readyState = old.readyState();

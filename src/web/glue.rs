@@ -22,6 +22,12 @@ extern "C" {
     /// as a closed socket (with `rules`) and frees the wasm one.
     pub fn retire(target: &JsValue, rules: &JsValue);
 
+    /// In a microtask: frees the wasm half of `route` (a `WebSocketRoute` of
+    /// a finished socket), which from then on answers as `finished` does,
+    /// keeping its own `url()` and `protocols()`.
+    #[wasm_bindgen(js_name = retireRoute)]
+    pub fn retire_route(route: &JsValue, finished: &JsValue);
+
     /// Whether `value` is an ArrayBuffer of any realm (a brand check).
     #[wasm_bindgen(js_name = isArrayBuffer)]
     pub fn is_array_buffer(value: &JsValue) -> bool;

@@ -90,6 +90,24 @@ impl WebSocketRoute {
         }
     }
 
+    /// A route of a finished socket, on `side`: what a finished route
+    /// answers, with no socket behind it.
+    pub(crate) fn finished(side: Side) -> Self {
+        WebSocketRoute {
+            socket: Link::finished(),
+            side,
+        }
+    }
+
+    pub(crate) fn side(&self) -> Side {
+        self.side
+    }
+
+    /// Runs `f` when the socket is finished; at once if it is.
+    pub(crate) fn when_finished(&self, f: impl FnOnce() + 'static) {
+        self.socket.when_finished(f);
+    }
+
     /// Feeds the socket's state machine, if the socket is still there.
     fn input<R: Default>(&self, f: impl FnOnce(&mut Socket<Web>) -> R) -> R {
         match self.socket.socket() {

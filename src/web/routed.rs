@@ -100,6 +100,9 @@ impl OnClose {
 /// finished socket's memory allocated for as long as the page holds them.
 pub(crate) struct Link {
     socket: RefCell<Option<Rc<Routed>>>,
+    /// Run when the socket is finished: the JS route objects let go of
+    /// their wasm half then (`js::route`).
+    on_finish: RefCell<Vec<Box<dyn FnOnce()>>>,
     /// The socket's URL and the protocols the page asked for, which a route
     /// still reports after the socket is gone.
     pub(crate) url: Rc<str>,
@@ -110,6 +113,25 @@ impl Link {
     /// The socket, if it is not finished.
     pub(crate) fn socket(&self) -> Option<Rc<Routed>> {
         self.socket.borrow().clone()
+    }
+
+    /// A link to no socket (a route of a finished socket).
+    pub(crate) fn finished() -> Rc<Link> {
+        Rc::new(Link {
+            socket: RefCell::new(None),
+            on_finish: RefCell::default(),
+            url: "".into(),
+            protocols: Box::default(),
+        })
+    }
+
+    /// Runs `f` when the socket is finished; at once if it is.
+    pub(crate) fn when_finished(&self, f: impl FnOnce() + 'static) {
+        if self.socket.borrow().is_some() {
+            self.on_finish.borrow_mut().push(Box::new(f));
+        } else {
+            f();
+        }
     }
 }
 
@@ -191,6 +213,7 @@ impl Routed {
         );
         let link = Rc::new(Link {
             socket: RefCell::new(None),
+            on_finish: RefCell::default(),
             url: setup.url.into(),
             protocols: setup.protocols.clone().into(),
         });
@@ -548,6 +571,10 @@ impl Routed {
         }
         let me = self.link.socket.borrow_mut().take();
         drop(me);
+        let hooks = std::mem::take(&mut *self.link.on_finish.borrow_mut());
+        for hook in hooks {
+            hook();
+        }
     }
 }
 

@@ -137,7 +137,10 @@ pub fn mutants(o: &Opts) -> Result<()> {
     let xtask = std::env::current_exe().map_err(|e| format!("cannot find xtask itself: {e}"))?;
     let runner = format!("{} mutants-runner", xtask.display());
     if runner.split_whitespace().count() != 2 {
-        return Err(format!("the xtask binary's path has a space: {}", xtask.display()));
+        return Err(format!(
+            "the xtask binary's path has a space: {}",
+            xtask.display()
+        ));
     }
     c.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner)
         .env(SERVED_PKG, &served)

@@ -140,7 +140,7 @@ pub fn route_web_socket(
     let from = Some(f.clone().into());
     registry::add_route(
         pattern,
-        adapt::route_handler(f, |r| route::JsRoute::from(r).into()),
+        adapt::route_handler(f, route::JsRoute::into_js),
         from,
     );
     Ok(())

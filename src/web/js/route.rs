@@ -4,6 +4,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::adapt;
+use crate::sans_io::socket::Side;
 use crate::sans_io::validate;
 use crate::web::data::{Data, copy_buffer_source};
 use crate::web::glue;
@@ -14,10 +15,31 @@ use crate::web::route::WebSocketRoute;
 #[wasm_bindgen(js_name = WebSocketRoute)]
 pub struct JsRoute(WebSocketRoute);
 
-impl From<WebSocketRoute> for JsRoute {
-    fn from(route: WebSocketRoute) -> Self {
-        JsRoute(route)
+impl JsRoute {
+    /// `route` as the object JavaScript gets. When its socket is finished the
+    /// object gives its wasm half back at once (`retireRoute` in js/shim.js)
+    /// and answers as a finished route from then on, instead of holding wasm
+    /// memory until the garbage collector finds it.
+    pub(crate) fn into_js(route: WebSocketRoute) -> JsValue {
+        let side = route.side();
+        let hook = route.clone();
+        let js = JsValue::from(JsRoute(route));
+        let handle = js.clone();
+        hook.when_finished(move || {
+            FINISHED.with(|[page, server]| {
+                let finished = if side == Side::Page { page } else { server };
+                glue::retire_route(&handle, finished);
+            })
+        });
+        js
     }
+}
+
+thread_local! {
+    /// A finished route on each side: what every finished route answers
+    /// (one object each, for all routes).
+    static FINISHED: [JsValue; 2] = [Side::Page, Side::Server]
+        .map(|side| JsRoute(WebSocketRoute::finished(side)).into());
 }
 
 #[wasm_bindgen(js_class = WebSocketRoute)]
@@ -119,11 +141,11 @@ impl JsRoute {
     /// Connects to the real server with the page's URL and protocols and returns
     /// the server-side route. Throws `Already connected to the server` on a
     /// second call, and on the server side.
-    #[wasm_bindgen(js_name = connectToServer)]
-    pub fn connect_to_server(&self) -> Result<JsRoute, JsError> {
+    #[wasm_bindgen(js_name = connectToServer, unchecked_return_type = "WebSocketRoute")]
+    pub fn connect_to_server(&self) -> Result<JsValue, JsError> {
         self.0
             .connect_to_server()
-            .map(JsRoute)
+            .map(JsRoute::into_js)
             .map_err(|e| JsError::new(&e.to_string()))
     }
 }
