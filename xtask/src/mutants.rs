@@ -10,7 +10,8 @@
 //!   mutant too: the wasm runner is `cargo xtask mutants-runner`, which
 //!   rebuilds `pkg/` in cargo-mutants' copy of the tree whenever its
 //!   sources changed and serves that build, then runs
-//!   `wasm-bindgen-test-runner`.
+//!   `wasm-bindgen-test-runner` in Chromium and, where Chromium passes, in
+//!   Firefox too (code for one browser's quirks is caught there).
 //!
 //! Results go to `target/mutants/core/` or `target/mutants/edge-K-of-N/`
 //! (`mutants.out/outcomes.json`, `missed.txt`, `caught.txt`, ...); the
@@ -32,6 +33,7 @@ pub const USAGE: &str = "\
 cargo xtask mutants [--core | --edge --shard K/N] [--jobs N]
   --core        the mutants of src/sans_io/, against the host tests (the default)
   --edge        the mutants of src/web/, against the browser suites in headless Chromium
+                (and Firefox where Chromium passes)
   --shard K/N   only shard K (0-based) of N (cargo-mutants' --shard); needed with --edge
   --jobs N      mutants built and tested at once (default 2; 1 with --edge)";
 
@@ -144,6 +146,10 @@ pub fn mutants(o: &Opts) -> Result<()> {
     }
     c.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner)
         .env(SERVED_PKG, &served)
+        .env(
+            FIREFOX,
+            setup::geckodriver_path().ok_or("geckodriver not found (run `cargo xtask setup`)")?,
+        )
         .env(TOOLS, root.join("xtask").join("tools").join("node_modules"));
     c.args([
         "--file",
@@ -170,13 +176,16 @@ pub fn mutants(o: &Opts) -> Result<()> {
 const SERVED_PKG: &str = "WSROUTE_MUTANTS_PKG";
 /// The checkout's `xtask/tools/node_modules` (wasm-opt), which cargo-mutants' copy lacks.
 const TOOLS: &str = "WSROUTE_MUTANTS_TOOLS";
+/// geckodriver, for the second browser.
+const FIREFOX: &str = "WSROUTE_MUTANTS_GECKODRIVER";
 
 /// `cargo xtask mutants-runner WASM [ARGS]`: the wasm test runner of an edge
 /// run. Cargo starts it in the package directory of cargo-mutants' copy of
 /// the tree, where one mutant is applied: when that tree's `src/` or `js/`
 /// differ from what was last served, it builds `pkg/` there and copies it to
 /// the served directory; then it runs `wasm-bindgen-test-runner` with the
-/// same arguments and exits with its status.
+/// same arguments in headless Chromium and, if every test passed there, in
+/// headless Firefox, and exits with the status of the last run.
 pub fn runner(args: &[String]) -> Result<()> {
     let served = PathBuf::from(std::env::var_os(SERVED_PKG).ok_or(
         "mutants-runner: WSROUTE_MUTANTS_PKG is not set (only `cargo xtask mutants --edge` runs this)",
@@ -192,11 +201,26 @@ pub fn runner(args: &[String]) -> Result<()> {
         std::fs::write(&stamp_file, &stamp)
             .map_err(|e| format!("cannot write {}: {e}", stamp_file.display()))?;
     }
-    let status = std::process::Command::new("wasm-bindgen-test-runner")
-        .args(args)
-        .status()
-        .map_err(|e| format!("cannot run wasm-bindgen-test-runner: {e}"))?;
-    std::process::exit(status.code().unwrap_or(1));
+    let mut browsers = vec![("Chromium", "CHROMEDRIVER", "/usr/bin/chromedriver".into())];
+    if let Some(geckodriver) = std::env::var_os(FIREFOX) {
+        browsers.push(("Firefox", "GECKODRIVER", geckodriver));
+    }
+    for (browser, var, driver) in browsers {
+        println!("mutants-runner: {browser}");
+        let code = std::process::Command::new("wasm-bindgen-test-runner")
+            .args(args)
+            .env_remove("CHROMEDRIVER")
+            .env_remove("GECKODRIVER")
+            .env(var, driver)
+            .status()
+            .map_err(|e| format!("cannot run wasm-bindgen-test-runner: {e}"))?
+            .code()
+            .unwrap_or(1);
+        if code != 0 {
+            std::process::exit(code);
+        }
+    }
+    std::process::exit(0);
 }
 
 /// Builds `pkg/` in `tree` (`cargo xtask build` there, with the checkout's
