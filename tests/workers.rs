@@ -36,6 +36,8 @@ extern "C" {
         http: &str,
         version: &str,
     ) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = blobDocumentBaseURL)]
+    fn blob_document_base_url(http: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = pageWebSocketIsNative)]
     fn page_web_socket_is_native() -> bool;
 }
@@ -188,4 +190,19 @@ async fn relative_urls_in_a_blob_worker_behave_as_natively() {
             "{kind} worker"
         );
     }
+}
+
+/// Not a worker, but the same question: a document from a blob: URL, whose
+/// base URL cannot be a base, gets the native constructor's answers from the
+/// classic script loaded there.
+#[wasm_bindgen_test]
+async fn relative_urls_in_a_blob_document_behave_as_natively() {
+    assert_eq!(
+        log_of(blob_document_base_url(http_url())).await,
+        [
+            "blob document: location blob: wsroute installed: true",
+            "unrouted shim same as native: true",
+            "with a relative route: same as native: true",
+        ]
+    );
 }

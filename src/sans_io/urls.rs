@@ -106,22 +106,23 @@ pub fn normalize_socket_url(
 /// Resolves the URL given to `new WebSocket(url)` as the host browser does.
 ///
 /// `base` is the API base URL: the document's base URL, or a worker's own URL. Where that
-/// cannot be a base (a Blob worker's `blob:` URL), Chromium fails as the standard says, and
-/// Firefox resolves against the worker's creator, which the worker cannot see: there the
-/// worker's origin stands in for it. `blob_worker_origin` is asked only then; it gives the
-/// origin of a Blob worker (`None` anywhere else), and an opaque origin (`"null"`) is no base.
+/// cannot be a base (the `blob:` URL of a Blob worker or of a document loaded from one),
+/// Chromium fails as the standard says, and Firefox resolves against the creator, which the
+/// document or worker cannot see: there its origin stands in. `blob_origin` is asked only
+/// then; it gives the origin of a realm loaded from a `blob:` URL (`None` anywhere else), and
+/// an opaque origin (`"null"`) is no base.
 pub fn resolve_socket_url(
     p: &impl UrlParser,
     input: &str,
     base: Option<&str>,
     quirks: Quirks,
-    blob_worker_origin: impl FnOnce() -> Option<String>,
+    blob_origin: impl FnOnce() -> Option<String>,
 ) -> Result<String, UrlError> {
     let first = normalize_socket_url(p, input, base);
     if first.is_ok() || quirks == Quirks::Chromium {
         return first;
     }
-    match blob_worker_origin() {
+    match blob_origin() {
         Some(origin) if origin != "null" => {
             normalize_socket_url(p, input, Some(&format!("{origin}/"))).or(first)
         }
@@ -175,7 +176,7 @@ mod tests {
     }
 
     #[test]
-    fn a_blob_worker_resolves_against_its_origin_in_firefox_only() {
+    fn a_blob_realm_resolves_against_its_origin_in_firefox_only() {
         const BLOB: &str = "blob:http://127.0.0.1:8/6f1d";
         let origin = || Some("http://127.0.0.1:8".to_string());
         let resolve = |input, base, quirks, origin: fn() -> Option<String>| {
@@ -192,7 +193,7 @@ mod tests {
                 resolve("?q", Some(BLOB), quirks, origin),
                 ok("ws://127.0.0.1:8/?q")
             );
-            // Not a Blob worker, or an opaque origin: the first answer stands.
+            // Not loaded from a blob: URL, or an opaque origin: the first answer stands.
             assert_eq!(
                 resolve("rel/sock", Some(BLOB), quirks, || None),
                 Err(UrlError::Invalid("rel/sock".into()))
@@ -207,7 +208,7 @@ mod tests {
                 Err(UrlError::Invalid("rel#x".into()))
             );
         }
-        // Chromium: a relative URL in a Blob worker is a SyntaxError.
+        // Chromium: a relative URL where the base is a blob: URL is a SyntaxError.
         assert_eq!(
             resolve("rel/sock", Some(BLOB), Quirks::Chromium, origin),
             Err(UrlError::Invalid("rel/sock".into()))

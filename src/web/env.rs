@@ -49,21 +49,15 @@ pub(crate) fn base_url() -> Option<String> {
 #[inline(never)]
 pub(crate) fn resolve_socket_url(url: &str, quirks: Quirks) -> Result<String, urls::UrlError> {
     let base = base_url();
-    urls::resolve_socket_url(
-        &BrowserUrl,
-        url,
-        base.as_deref(),
-        quirks,
-        blob_worker_origin,
-    )
+    urls::resolve_socket_url(&BrowserUrl, url, base.as_deref(), quirks, blob_origin)
 }
 
-/// The origin of a Blob worker (no `document`, a `blob:` location); `None`
+/// The origin of a document or worker loaded from a `blob:` URL; `None`
 /// anywhere else.
-fn blob_worker_origin() -> Option<String> {
+fn blob_origin() -> Option<String> {
     let global = global();
-    let blob_location = get(&get(&global, "location"), "protocol").as_string();
-    if get(&global, "document").is_undefined() && blob_location.as_deref() == Some("blob:") {
+    let protocol = get(&get(&global, "location"), "protocol").as_string();
+    if protocol.as_deref() == Some("blob:") {
         get(&global, "origin").as_string()
     } else {
         None

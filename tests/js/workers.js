@@ -300,3 +300,56 @@ export function baseURLInWorker(kind, where, echo, http, version) {
 export function pageWebSocketIsNative() {
   return globalThis.WebSocket === PageNativeWebSocket;
 }
+
+// A document loaded from a blob: URL, whose base URL (the blob: URL) cannot be
+// a base either: the classic script loaded there answers relative URLs as the
+// native constructor does, unrouted and with a relative route.
+export async function blobDocumentBaseURL(http) {
+  const inputs = ['rel/sock', '/rel/sock', '?q'];
+  const body = `<!doctype html><meta charset="utf-8"><script>
+const attempt = (u) => {
+  try {
+    const ws = new WebSocket(u);
+    ws.onerror = () => {};
+    ws.close();
+    return 'url=' + ws.url;
+  } catch (e) {
+    return e.name;
+  }
+};
+const inputs = ${JSON.stringify(inputs)};
+const native = WebSocket;
+const log = { location: location.protocol, native: inputs.map(attempt).join(', ') };
+<\/script><script src="${http}/pkg/wsroute.global.js"><\/script><script>
+log.installed = globalThis.WebSocket !== native;
+log.unrouted = inputs.map(attempt).join(', ');
+wsroute.routeWebSocket('rel/sock', (route) => route.close({ code: 4000 }));
+log.routed = inputs.map(attempt).join(', ');
+wsroute.unrouteAll();
+parent.postMessage({ blobDocument: log }, '*');
+<\/script>`;
+  const url = URL.createObjectURL(new Blob([body], { type: 'text/html' }));
+  const iframe = document.createElement('iframe');
+  let listener;
+  const got = new Promise((resolve) => {
+    listener = (e) => {
+      if (e.data && e.data.blobDocument) resolve(e.data.blobDocument);
+    };
+    addEventListener('message', listener);
+  });
+  iframe.src = url;
+  document.body.appendChild(iframe);
+  try {
+    const log = await within(TIMEOUT, got, 'blob: document');
+    const same = (shim) => `${shim === log.native}${shim === log.native ? '' : ` (native: ${log.native}; shim: ${shim})`}`;
+    return [
+      `blob document: location ${log.location} wsroute installed: ${log.installed}`,
+      `unrouted shim same as native: ${same(log.unrouted)}`,
+      `with a relative route: same as native: ${same(log.routed)}`,
+    ];
+  } finally {
+    removeEventListener('message', listener);
+    iframe.remove();
+    URL.revokeObjectURL(url);
+  }
+}
