@@ -107,10 +107,10 @@ pub fn normalize_socket_url(
 ///
 /// `base` is the API base URL: the document's base URL, or a worker's own URL. Where that
 /// cannot be a base (the `blob:` URL of a Blob worker or of a document loaded from one),
-/// Chromium fails as the standard says, and Firefox resolves against the creator, which the
-/// document or worker cannot see: there its origin stands in. `blob_origin` is asked only
-/// then; it gives the origin of a realm loaded from a `blob:` URL (`None` anywhere else), and
-/// an opaque origin (`"null"`) is no base.
+/// Chromium fails as the standard says, and Firefox resolves against the origin (`tests/workers.rs`
+/// compares both with native, the blob: document also with its creator at a deeper path).
+/// `blob_origin` is asked only then; it gives the origin of a realm loaded from a `blob:` URL
+/// (`None` anywhere else), and an opaque origin (`"null"`) is no base.
 pub fn resolve_socket_url(
     p: &impl UrlParser,
     input: &str,

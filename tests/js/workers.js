@@ -303,7 +303,10 @@ export function pageWebSocketIsNative() {
 
 // A document loaded from a blob: URL, whose base URL (the blob: URL) cannot be
 // a base either: the classic script loaded there answers relative URLs as the
-// native constructor does, unrouted and with a relative route.
+// native constructor does, unrouted and with a relative route. The Blob is
+// made while this page's URL is one level down (`history.pushState`), so a
+// browser resolving against its creator's URL would differ from one using the
+// origin.
 export async function blobDocumentBaseURL(http) {
   const inputs = ['rel/sock', '/rel/sock', '?q'];
   const body = `<!doctype html><meta charset="utf-8"><script>
@@ -328,7 +331,10 @@ log.routed = inputs.map(attempt).join(', ');
 wsroute.unrouteAll();
 parent.postMessage({ blobDocument: log }, '*');
 <\/script>`;
+  const here = location.href;
+  history.pushState(null, '', '/app/page.html');
   const url = URL.createObjectURL(new Blob([body], { type: 'text/html' }));
+  history.pushState(null, '', here);
   const iframe = document.createElement('iframe');
   let listener;
   const got = new Promise((resolve) => {
