@@ -425,6 +425,114 @@ async function measureInstall(browser, log) {
   return { init, tag, empty, baseInit };
 }
 
+// Pass-through cost per message. Throughput cannot resolve 5% on this
+// machine, so this measures the page's main-thread CPU time (CDP
+// `Performance.getMetrics` TaskDuration: every task the renderer's main
+// thread ran, idle excluded) per echoed message, for the native WebSocket and
+// for wsroute's pass-through, alternating in one page (wsroute installed with
+// one unmatched route; the native constructor captured before the script).
+const COST_PAIRS = Q ? 4 : 16;
+const COST_TARGET = 1.05;
+const COST_WORKLOADS = [
+  { id: 'text64', label: '64 B text', kind: 'text', size: 64, n: Q ? 1000 : 4000 },
+  { id: 'text1k', label: '1 KB text', kind: 'text', size: 1024, n: Q ? 1000 : 4000 },
+  { id: 'binary64k', label: '64 KB binary', kind: 'binary', size: 65536, n: Q ? 50 : 200 },
+];
+const CAPTURE_NATIVE = 'globalThis.__benchNativeWebSocket = globalThis.WebSocket;';
+
+/** In the page: opens a socket (native or the page's), sends `n` messages in
+ * one task, waits for every echo, closes. */
+async function costBurst({ kind, size, n, url, native, timeoutMs }) {
+  const WS = native ? globalThis.__benchNativeWebSocket : globalThis.WebSocket;
+  const ws = new WS(url);
+  ws.binaryType = 'arraybuffer';
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = () => reject(new Error('the socket failed to open'));
+  });
+  const payload = kind === 'text' ? 'x'.repeat(size) : new Uint8Array(size).buffer;
+  let got = 0;
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${got} of ${n} echoes`)), timeoutMs);
+    ws.onmessage = () => {
+      if (++got === n) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    ws.onclose = () => reject(new Error(`closed after ${got} of ${n} echoes`));
+    for (let i = 0; i < n; i++) ws.send(payload);
+  });
+  ws.onclose = null;
+  ws.close();
+  return { count: got };
+}
+
+async function measurePassCost(browser, log) {
+  const system = SYSTEMS.find((s) => s.id === 'wsroute-pass');
+  const out = [];
+  let ctx;
+  try {
+    ctx = await withTimeout(openSystem(browser, system, [CAPTURE_NATIVE]), 30_000, 'page setup');
+    const session = await cdp(ctx.page);
+    await session.send('Performance.enable');
+    const taskSeconds = async () => (await session.send('Performance.getMetrics')).metrics.find((x) => x.name === 'TaskDuration').value;
+    for (const w of COST_WORKLOADS) {
+      const pairs = [];
+      try {
+        for (let i = 0; i < COST_PAIRS; i++) {
+          const pair = {};
+          for (const which of i % 2 ? ['wsroute', 'native'] : ['native', 'wsroute']) {
+            const args = { kind: w.kind, size: w.size, n: w.n, url: echoPath(), native: which === 'native', timeoutMs: RUN_TIMEOUT_MS };
+            const before = await taskSeconds();
+            const r = await withTimeout(ctx.page.evaluate(costBurst, args), RUN_TIMEOUT_MS + 5_000, `${w.label} (${which})`);
+            pair[which] = ((await taskSeconds()) - before) * 1e6 / r.count;
+          }
+          pairs.push(pair);
+        }
+        const ratio = median(pairs.map((p) => p.wsroute / p.native));
+        log(`pass cost: ${w.label}: native ${median(pairs.map((p) => p.native)).toFixed(1)} us/msg, pass-through ${median(pairs.map((p) => p.wsroute)).toFixed(1)} us/msg, ratio ${ratio.toFixed(3)}`);
+        out.push({ ...w, ok: true, pairs });
+      } catch (e) {
+        out.push({ ...w, ok: false, error: firstLine(e) });
+        log(`pass cost: ${w.label}: FAILED ${firstLine(e)}`);
+      }
+    }
+  } catch (e) {
+    out.push({ label: 'page setup', ok: false, error: firstLine(e) });
+    log(`pass cost: FAILED ${firstLine(e)}`);
+  } finally {
+    if (ctx) await ctx.context.close().catch(() => {});
+  }
+  return out;
+}
+
+/** The "pass-through cost per message" table. */
+function passCostTable(L, cost, misses) {
+  L.push('## Pass-through cost per message (Chromium)');
+  L.push('');
+  L.push('| workload | native us/msg | pass-through us/msg | ratio (median of pairs) | range of pair ratios | pairs | target | met |');
+  L.push('|---|---:|---:|---:|---|---:|---|---|');
+  for (const w of cost) {
+    if (!w.ok) {
+      L.push(`| ${w.label} | n/a: ${w.error} | | | | | <= ${COST_TARGET}x native | n/a |`);
+      continue;
+    }
+    const ratios = w.pairs.map((p) => p.wsroute / p.native);
+    const ratio = median(ratios);
+    const ok = ratio <= COST_TARGET;
+    if (!ok) misses.push(`wsroute unmatched (pass-through), CPU per message, ${w.label}: ${ratio.toFixed(3)}x native vs <= ${COST_TARGET}x`);
+    L.push(`| ${w.n} x ${w.label} | ${median(w.pairs.map((p) => p.native)).toFixed(1)} | ${median(w.pairs.map((p) => p.wsroute)).toFixed(1)} | ` +
+      `${ratio.toFixed(3)}x | ${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)} | ${w.pairs.length} | <= ${COST_TARGET}x native | ${ok ? 'yes' : '**NO**'} |`);
+  }
+  L.push('');
+  L.push('CPU is the renderer main thread\'s task time (CDP `Performance.getMetrics` `TaskDuration`, idle excluded) over one burst ' +
+    '(open, send every message in one task, every echo, close), divided by the messages; the network service runs elsewhere and is not counted. ' +
+    'Native and wsroute\'s pass-through alternate in one page (wsroute installed with one route that does not match; the native constructor ' +
+    'captured before the script), the order swapped every pair; the ratio is the median of the pairs\' ratios. Firefox has no such counter: not measured there.');
+  L.push('');
+}
+
 const WASM_HOOK = `(() => {
   // Debug hook for the memory report only: keep every wasm instance the page creates
   // (wasm-bindgen's initSync calls new WebAssembly.Instance) so its memory can be read.
@@ -656,7 +764,7 @@ function workloadTables(L, systems, results, misses, heading) {
   }
 }
 
-function report({ m, rounds, network, install, memory, profile, load, firefox }) {
+function report({ m, rounds, network, install, memory, profile, load, firefox, cost }) {
   const L = [];
   const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
   L.push('# wsroute benchmarks');
@@ -697,6 +805,7 @@ function report({ m, rounds, network, install, memory, profile, load, firefox })
     L.push(`Firefox: not measured (${firefox.skipped || firefox.error}).`);
     L.push('');
   }
+  if (cost.length) passCostTable(L, cost, misses);
   networkTable(L, '', network);
   if (firefox && firefox.network) networkTable(L, 'Firefox: ', firefox.network);
   L.push('## Size and install time of `pkg/wsroute.global.js`');
@@ -821,13 +930,14 @@ async function main() {
     const rounds = await measureRounds(MEASURED, (system, workload) => runOne(browser, system, workload), ROUNDS_BUDGET_MS, log);
     const network = await measureNetwork(MEASURED, (system, workload) => runOne(browser, system, workload), NETWORK_RUNS, log);
     const memory = env.systems.length ? [] : await measureMemory(browser, log);
+    const cost = env.systems.length ? [] : await measurePassCost(browser, log);
     const profile = await profileMockBurst(browser, log);
     const firefox = await measureFirefox(log);
     const load = { start: loadStart, end: await loadavg(), busyBefore };
-    const { text, misses } = report({ m, rounds, network, install, memory, profile, load, firefox });
+    const { text, misses } = report({ m, rounds, network, install, memory, profile, load, firefox, cost });
     await mkdir(env.outDir, { recursive: true });
     await writeFile(path.join(env.outDir, 'report.md'), text);
-    await writeFile(path.join(env.outDir, 'results.json'), JSON.stringify({ machine: m, rounds, network, install, memory, profile, firefox, misses }, null, 1));
+    await writeFile(path.join(env.outDir, 'results.json'), JSON.stringify({ machine: m, rounds, network, install, memory, profile, firefox, cost, misses }, null, 1));
     console.log('');
     console.log(text);
     return 0;
