@@ -300,7 +300,12 @@ const finishedRouteClasses = new Map();
 export function retireRoute(route, finished) {
   microtask(() => {
     if (retiredRoutes.has(route) || typeof route.free !== 'function') return;
-    const own = { url: route.url(), protocols: route.protocols() };
+    let own;
+    try {
+      own = { url: route.url(), protocols: route.protocols() };
+    } catch {
+      return; // freed by the page already (`free()`, `using`): nothing to give back
+    }
     let proto = finishedRouteClasses.get(finished);
     if (proto === undefined) {
       proto = finishedRoutePrototype(Object.getPrototypeOf(route), finished);

@@ -59,6 +59,8 @@ extern "C" {
     fn mocked_text_is_usv_string(api: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = routeSendsDetachedBuffers)]
     fn route_sends_detached_buffers(api: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = routeObjectsAfterTheSocketFinished)]
+    fn route_objects_after_the_socket_finished(api: &JsValue, echo: &str) -> js_sys::Promise;
 }
 
 // Referencing the shared helpers makes wasm-bindgen ship them beside routing.js.
@@ -395,5 +397,17 @@ async fn a_route_sending_a_detached_buffer_sends_an_empty_message() {
     assert_eq!(
         run(route_sends_detached_buffers).await,
         ["binary 0 bytes", "binary 0 bytes", "after"]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn route_objects_answer_after_their_socket_finished() {
+    assert_eq!(
+        run(route_objects_after_the_socket_finished).await,
+        [
+            "kept: WebSocketRoute url=wss://example.test/kept protocols=p1",
+            "kept: send(42) TypeError, close resolves true",
+            "uncaught errors: 0",
+        ]
     );
 }

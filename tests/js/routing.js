@@ -530,3 +530,44 @@ export async function routeSendsDetachedBuffers(api) {
   ws.close();
   return got;
 }
+
+// A route object outlives its socket: once the socket is finished it still
+// answers (its url and protocols; send and handlers accepted and doing
+// nothing; arguments still checked), whether the page kept it or freed it
+// itself (`free()`), and nothing is thrown behind the page's back.
+export async function routeObjectsAfterTheSocketFinished(api) {
+  const log = [];
+  const uncaught = [];
+  const onError = (e) => uncaught.push(e.message);
+  addEventListener('error', onError);
+  try {
+    let kept;
+    api.routeWebSocket('wss://example.test/kept', (route) => {
+      kept = route;
+    });
+    api.routeWebSocket('wss://example.test/freed', (route) => {
+      route.close({ code: 4000 });
+      route.free();
+    });
+    for (const url of ['wss://example.test/kept', 'wss://example.test/freed']) {
+      const ws = new WebSocket(url, ['p1']);
+      ws.onopen = () => ws.close(3001);
+      await within(TIMEOUT, new Promise((r) => (ws.onclose = r)), url);
+    }
+    await nextTask();
+    log.push(`kept: ${kept.constructor.name} url=${kept.url()} protocols=${kept.protocols().join('|')}`);
+    kept.send('late');
+    kept.onMessage(() => {});
+    let sendError = '';
+    try {
+      kept.send(42);
+    } catch (e) {
+      sendError = e.name;
+    }
+    log.push(`kept: send(42) ${sendError}, close resolves ${await kept.close().then(() => true)}`);
+    log.push(`uncaught errors: ${uncaught.length}${uncaught.length ? ` (${uncaught.join('; ')})` : ''}`);
+  } finally {
+    removeEventListener('error', onError);
+  }
+  return log;
+}
