@@ -122,11 +122,11 @@ pub fn resolve_socket_url(
     if first.is_ok() || quirks == Quirks::Chromium {
         return first;
     }
+    // An opaque origin's serialisation, "null", is no base: the parse fails and
+    // the first answer stands.
     match blob_origin() {
-        Some(origin) if origin != "null" => {
-            normalize_socket_url(p, input, Some(&format!("{origin}/"))).or(first)
-        }
-        _ => first,
+        Some(origin) => normalize_socket_url(p, input, Some(&format!("{origin}/"))).or(first),
+        None => first,
     }
 }
 
