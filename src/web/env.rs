@@ -43,9 +43,10 @@ pub(crate) fn base_url() -> Option<String> {
     get(&get(&global, "location"), "href").as_string()
 }
 
-/// Resolves a socket URL as the host browser would ([`urls::resolve_socket_url`]).
-/// Only the matching of routes uses it: pass-through sockets hand the original
-/// string to the native constructor.
+/// Resolves a socket URL as the host browser would ([`urls::resolve_socket_url`]):
+/// every socket's URL is checked and matched with it (its error is the
+/// constructor's), though a pass-through socket hands the original string to
+/// the native constructor.
 #[inline(never)]
 pub(crate) fn resolve_socket_url(url: &str, quirks: Quirks) -> Result<String, urls::UrlError> {
     let base = base_url();
