@@ -244,10 +244,10 @@ fn build_served(tree: &Path, served: &Path) -> Result<()> {
 
 /// A hash of every file under `src/` and `js/` of `tree` (paths and contents).
 fn fingerprint(tree: &Path) -> Result<String> {
-    let mut files = Vec::new();
-    for dir in ["src", "js"] {
-        collect(&tree.join(dir), &mut files)?;
-    }
+    let mut files: Vec<PathBuf> = ["src", "js"]
+        .iter()
+        .flat_map(|dir| crate::util::files_under(&tree.join(dir)))
+        .collect();
     files.sort();
     let mut h = DefaultHasher::new();
     for f in &files {
@@ -255,20 +255,6 @@ fn fingerprint(tree: &Path) -> Result<String> {
         h.write(&std::fs::read(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?);
     }
     Ok(format!("{:016x} {} files", h.finish(), files.len()))
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect(&path, out)?;
-        } else {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// `--cargo-test-arg=--test=NAME` for every wasm-bindgen-test binary.

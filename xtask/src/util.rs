@@ -16,6 +16,24 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Every file under `dir`, recursively (a directory that cannot be read
+/// adds nothing).
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
 /// Cargo's target directory (`CARGO_TARGET_DIR`, else `target/`).
 pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")

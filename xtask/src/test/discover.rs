@@ -39,20 +39,6 @@ const MODES: &[&str] = &[
     "run_in_service_worker",
 ];
 
-fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            rs_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "rs") {
-            out.push(p);
-        }
-    }
-}
-
 /// Finds the wasm-bindgen-test targets: integration tests (tests/NAME.rs or
 /// tests/NAME/main.rs) and src/ that use `wasm_bindgen_test`. Each must
 /// configure a browser or worker mode, or it would silently run in Node.
@@ -88,8 +74,9 @@ pub fn discover_wasm_targets(root: &Path) -> Result<WasmTargets> {
         }
         t.tests.push(name);
     }
-    let mut src_files = Vec::new();
-    rs_files(&root.join("src"), &mut src_files);
+    let src_files = crate::util::files_under(&root.join("src"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"));
     let mut lib_has_tests = false;
     let mut lib_has_mode = false;
     for f in src_files {
