@@ -48,6 +48,12 @@ impl Data {
         Data::new(value, true, None, OnceCell::new())
     }
 
+    /// Text a real socket received: well-formed already (the browser decoded
+    /// it from UTF-8), so not checked again.
+    pub(crate) fn received_text(s: JsValue) -> Self {
+        Data::new(s, true, None, OnceCell::new())
+    }
+
     /// Takes an `ArrayBuffer` nobody else holds (a copy, or a Blob's bytes).
     pub(crate) fn owned_bytes(buffer: ArrayBuffer) -> Self {
         let len = buffer.byte_length() as u64;

@@ -514,7 +514,7 @@ impl Routed {
         let this: Weak<Routed> = Rc::downgrade(self);
         Rc::new(move |event: ServerEvent| {
             if let Some(this) = this.upgrade() {
-                this.server_event(event);
+                schedule::in_event_task(|| this.server_event(event));
             }
         })
     }

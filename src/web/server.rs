@@ -72,7 +72,7 @@ impl RealSocket {
                     // Received text is well-formed already, and binary
                     // arrives as a new ArrayBuffer only wsroute holds.
                     let m = if data.is_string() {
-                        Data::text(&data)
+                        Data::received_text(data)
                     } else {
                         Data::owned_bytes(wasm_bindgen::JsCast::unchecked_into(data))
                     };
