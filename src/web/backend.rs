@@ -248,7 +248,8 @@ impl SocketBackend {
     pub fn buffered_amount(&self) -> f64 {
         match self.now() {
             Now::Native(p) => p.buffered_amount(),
-            _ => self
+            Now::Routed(r) => r.buffered_amount() as f64,
+            Now::Finished => self
                 .page(|p| p.buffered_amount() as f64)
                 .unwrap_or_default(),
         }

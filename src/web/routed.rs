@@ -292,6 +292,12 @@ impl Routed {
         f(&self.core.borrow())
     }
 
+    /// `WebSocket.bufferedAmount` (measuring the page's messages still on
+    /// their way that nobody measured yet: no call back into wasm).
+    pub(crate) fn buffered_amount(&self) -> u64 {
+        self.core.borrow_mut().buffered_amount()
+    }
+
     /// Feeds the state machine (telling it the time first when it runs on a
     /// clock), then carries out what it asks for.
     pub(crate) fn input<R>(self: &Rc<Self>, f: impl FnOnce(&mut Socket<Web>) -> R) -> R {

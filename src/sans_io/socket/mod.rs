@@ -108,6 +108,9 @@ pub(crate) struct Socket<C: Carrier> {
     page: PageState,
     requested_protocols: Vec<String>,
     tasks: VecDeque<Task<C::Payload>>,
+    /// How many queued page messages count in `bufferedAmount` unmeasured
+    /// (`Counted::Unmeasured`).
+    unmeasured: usize,
     effects: VecDeque<Effect<C>>,
     /// The page's sends and close, in order behind pending Blobs.
     outbox: Outbox<C::Payload>,
@@ -203,6 +206,7 @@ impl<C: Carrier> Socket<C> {
             page: PageState::default(),
             requested_protocols,
             tasks: VecDeque::new(),
+            unmeasured: 0,
             effects: VecDeque::new(),
             outbox: Outbox::default(),
             route_outboxes: Default::default(),

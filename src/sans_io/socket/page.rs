@@ -2,7 +2,7 @@
 //! sends being read.
 
 use super::effect::{BinaryType, CoreError, Failure, ReadyState, Side};
-use super::task::Task;
+use super::task::{Counted, Task};
 use super::{Action, Carrier, Outbox, Socket, Ticket};
 use crate::sans_io::message::Payload;
 
@@ -34,7 +34,8 @@ impl PageState {
         self.ready_state
     }
 
-    /// `WebSocket.bufferedAmount`.
+    /// `WebSocket.bufferedAmount` of a finished socket (a live one's is
+    /// [`Socket::buffered_amount`]: some of its bytes may not be measured yet).
     pub(crate) fn buffered_amount(&self) -> u64 {
         self.buffered_amount
     }
@@ -84,6 +85,16 @@ impl PageState {
 impl<C: Carrier> Socket<C> {
     /// The page called `send()` with a message whose bytes are known now.
     pub(crate) fn page_send(&mut self, payload: C::Payload) -> Result<(), CoreError> {
+        if self.page.ready_state == ReadyState::Open
+            && self.link.is_none()
+            && self.outbox.is_empty()
+        {
+            // Straight to the route's queue: it counts in `bufferedAmount`,
+            // measured only if the page reads it first.
+            self.unmeasured += 1;
+            self.page_message_out(payload, Counted::Unmeasured);
+            return Ok(());
+        }
         let size = payload.byte_len();
         self.page_enqueue(|o| o.push(Action::Send(payload)), size)
             .map(|_| ())
@@ -137,14 +148,14 @@ impl<C: Carrier> Socket<C> {
         while let Some(item) = self.outbox.pop_ready() {
             match item {
                 Action::Send(p) => {
-                    self.emit_arrived(Side::Page, &p);
                     // Over a link, the bytes leave `bufferedAmount` when they
                     // depart, not when they reach the route.
-                    let buffered = self.link.is_none();
-                    self.queue_for_route(Task::FromPage {
-                        payload: p,
-                        buffered,
-                    });
+                    let buffered = if self.link.is_none() {
+                        Counted::Yes
+                    } else {
+                        Counted::No
+                    };
+                    self.page_message_out(p, buffered);
                 }
                 Action::Close { code, reason } => {
                     if !self.terminal_queued {
@@ -153,6 +164,33 @@ impl<C: Carrier> Socket<C> {
                 }
             }
         }
+    }
+
+    /// A message the page sent leaves for the route.
+    fn page_message_out(&mut self, payload: C::Payload, buffered: Counted) {
+        self.emit_arrived(Side::Page, &payload);
+        self.queue_for_route(Task::FromPage { payload, buffered });
+    }
+
+    /// `WebSocket.bufferedAmount`: measures the messages still waiting for
+    /// the route that nobody has measured yet.
+    pub(crate) fn buffered_amount(&mut self) -> u64 {
+        let mut left = self.unmeasured;
+        for task in self.tasks.iter_mut().rev() {
+            if left == 0 {
+                break;
+            }
+            if let Task::FromPage { payload, buffered } = task {
+                if *buffered == Counted::Unmeasured {
+                    *buffered = Counted::Yes;
+                    self.page.buffered_amount =
+                        self.page.buffered_amount.saturating_add(payload.byte_len());
+                    left -= 1;
+                }
+            }
+        }
+        self.unmeasured = 0;
+        self.page.buffered_amount
     }
 
     /// The page called `close(code, reason)` (arguments already validated).

@@ -14,11 +14,11 @@ pub(super) enum Task<P> {
         extensions: String,
     },
     ToPage(P),
-    /// A message from the page; `buffered`: it still counts in
-    /// `bufferedAmount` until this task runs (no link took it off).
+    /// A message from the page, and how it counts in `bufferedAmount`
+    /// until this task runs.
     FromPage {
         payload: P,
-        buffered: bool,
+        buffered: Counted,
     },
     PageClosed {
         code: Option<u16>,
@@ -30,6 +30,20 @@ pub(super) enum Task<P> {
         was_clean: bool,
     },
     Fail(Failure),
+}
+
+/// How a message the page sent counts in `bufferedAmount` while its task
+/// waits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Counted {
+    /// Not at all: it crossed a link, which took it off when it departed.
+    No,
+    /// Its bytes are in `bufferedAmount`.
+    Yes,
+    /// Its bytes count, but are measured only if the page reads
+    /// `bufferedAmount` before the task runs (measuring a string's UTF-8
+    /// length is a pass over it; most messages reach the route unread).
+    Unmeasured,
 }
 
 impl<P: Payload> Task<P> {
@@ -91,9 +105,13 @@ impl<C: Carrier> Socket<C> {
 
     /// A message the page sent has reached the route: it leaves
     /// `bufferedAmount`, and goes to the page-side `onMessage` or the server.
-    fn route_has(&mut self, p: C::Payload, buffered: bool) {
-        if buffered {
-            self.page.buffered_amount = self.page.buffered_amount.saturating_sub(p.byte_len());
+    fn route_has(&mut self, p: C::Payload, buffered: Counted) {
+        match buffered {
+            Counted::Yes => {
+                self.page.buffered_amount = self.page.buffered_amount.saturating_sub(p.byte_len());
+            }
+            Counted::Unmeasured => self.unmeasured = self.unmeasured.saturating_sub(1),
+            Counted::No => {}
         }
         match self.on_message(Side::Page) {
             Some(handler) => self.emit(Effect::CallOnMessage {

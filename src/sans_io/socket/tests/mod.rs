@@ -292,7 +292,7 @@ impl Driver {
                 self.log.push(format!("readyState={n}"));
             }
             LogBuffered => {
-                let n = s.page().buffered_amount();
+                let n = s.buffered_amount();
                 self.log.push(format!("buffered={n}"));
             }
             LogTasks => {

@@ -284,3 +284,69 @@ fn a_blob_sent_before_close_reaches_the_server_before_the_close_frame() {
         ]
     );
 }
+
+/// A message that counts how often its length is asked for.
+#[derive(Clone, Debug)]
+struct Counting {
+    len: u64,
+    measured: std::rc::Rc<std::cell::Cell<u32>>,
+}
+
+impl crate::sans_io::message::Payload for Counting {
+    fn byte_len(&self) -> u64 {
+        self.measured.set(self.measured.get() + 1);
+        self.len
+    }
+}
+
+#[derive(Debug)]
+struct Measuring;
+
+impl Carrier for Measuring {
+    type Payload = Counting;
+    type Handler = ();
+    type OnMessage = ();
+    type OnClose = ();
+}
+
+#[test]
+fn a_message_is_measured_only_when_the_page_reads_buffered_amount_before_the_route_has_it() {
+    let measured = std::rc::Rc::new(std::cell::Cell::new(0));
+    let message = |len| Counting {
+        len,
+        measured: measured.clone(),
+    };
+    let mut s = Socket::<Measuring>::new(Vec::new(), ());
+    s.run_task();
+    s.handler_returned();
+    s.run_task();
+    assert_eq!(s.page().ready_state(), ReadyState::Open);
+
+    // Sent and handed to the route without anyone reading bufferedAmount.
+    for _ in 0..3 {
+        s.page_send(message(10)).unwrap();
+    }
+    for _ in 0..3 {
+        s.run_task();
+    }
+    assert_eq!(measured.get(), 0);
+    assert_eq!(s.buffered_amount(), 0);
+
+    // Read while waiting: each message measured once, the newest ones first.
+    s.page_send(message(1)).unwrap();
+    s.page_send(message(2)).unwrap();
+    assert_eq!(s.buffered_amount(), 3);
+    assert_eq!(measured.get(), 2);
+    s.page_send(message(4)).unwrap();
+    assert_eq!(s.buffered_amount(), 7);
+    assert_eq!(s.buffered_amount(), 7);
+    assert_eq!(measured.get(), 3);
+    s.run_task();
+    assert_eq!(s.buffered_amount(), 6);
+    s.page_send(message(8)).unwrap();
+    s.run_task();
+    s.run_task();
+    assert_eq!(s.buffered_amount(), 8);
+    s.run_task();
+    assert_eq!(s.buffered_amount(), 0);
+}
