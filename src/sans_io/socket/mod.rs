@@ -111,6 +111,13 @@ pub(crate) struct Socket<C: Carrier> {
     /// How many queued page messages count in `bufferedAmount` unmeasured
     /// (`Counted::Unmeasured`).
     unmeasured: usize,
+    /// `FromPage` tasks waiting in `tasks`.
+    page_tasks: usize,
+    /// Messages the page sent straight to the real socket that still count
+    /// in `bufferedAmount` (until the `Departed` task queued with the first).
+    departing: Vec<C::Payload>,
+    /// How many of `departing` are measured, and their bytes.
+    departing_measured: (usize, u64),
     effects: VecDeque<Effect<C>>,
     /// The page's sends and close, in order behind pending Blobs.
     outbox: Outbox<C::Payload>,
@@ -207,6 +214,9 @@ impl<C: Carrier> Socket<C> {
             requested_protocols,
             tasks: VecDeque::new(),
             unmeasured: 0,
+            page_tasks: 0,
+            departing: Vec::new(),
+            departing_measured: (0, 0),
             effects: VecDeque::new(),
             outbox: Outbox::default(),
             route_outboxes: Default::default(),
@@ -255,6 +265,9 @@ impl<C: Carrier> Socket<C> {
     }
 
     fn queue(&mut self, task: Task<C::Payload>) {
+        if matches!(task, Task::FromPage { .. }) {
+            self.page_tasks += 1;
+        }
         self.tasks.push_back(task);
         self.effects.push_back(Effect::ScheduleTask);
     }

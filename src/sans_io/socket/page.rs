@@ -1,9 +1,9 @@
 //! Inputs from the page: `send()`, `close()`, `binaryType`, and the Blobs it
 //! sends being read.
 
-use super::effect::{BinaryType, CoreError, Failure, ReadyState, Side};
+use super::effect::{BinaryType, CoreError, Effect, Failure, ReadyState, Side};
 use super::task::{Counted, Task};
-use super::{Action, Carrier, Outbox, Socket, Ticket};
+use super::{Action, Carrier, Outbox, Server, Socket, Ticket};
 use crate::sans_io::message::Payload;
 
 /// What the page sees of its socket. A finished socket's edge keeps only this.
@@ -89,6 +89,10 @@ impl<C: Carrier> Socket<C> {
             && self.link.is_none()
             && self.outbox.is_empty()
         {
+            if self.forwards_page_now() {
+                self.page_message_direct(payload);
+                return Ok(());
+            }
             // Straight to the route's queue: it counts in `bufferedAmount`,
             // measured only if the page reads it first.
             self.unmeasured += 1;
@@ -166,6 +170,27 @@ impl<C: Carrier> Socket<C> {
         }
     }
 
+    /// Whether a message the page sends now goes straight to the real socket:
+    /// the route connected to the server and forwards the page's messages
+    /// by default (no page-side `onMessage`), and none of the page's
+    /// messages waits for the route. Taking the route's turn at once changes
+    /// nothing the page or the route can see but `bufferedAmount`, which
+    /// [`Task::Departed`] keeps as it was.
+    fn forwards_page_now(&self) -> bool {
+        self.server == Server::Open && self.page_tasks == 0 && self.on_message(Side::Page).is_none()
+    }
+
+    /// Sends the page's message to the real socket now; its bytes count in
+    /// `bufferedAmount` until a later task (measured only if read).
+    fn page_message_direct(&mut self, payload: C::Payload) {
+        if self.departing.is_empty() {
+            self.queue(Task::Departed);
+        }
+        self.departing.push(payload.clone());
+        self.emit_arrived(Side::Page, &payload);
+        self.emit(Effect::SendToServer(payload));
+    }
+
     /// A message the page sent leaves for the route.
     fn page_message_out(&mut self, payload: C::Payload, buffered: Counted) {
         self.emit_arrived(Side::Page, &payload);
@@ -190,7 +215,12 @@ impl<C: Carrier> Socket<C> {
             }
         }
         self.unmeasured = 0;
-        self.page.buffered_amount
+        let (measured, bytes) = &mut self.departing_measured;
+        for p in self.departing.iter().skip(*measured) {
+            *bytes = bytes.saturating_add(p.byte_len());
+        }
+        *measured = self.departing.len();
+        self.page.buffered_amount.saturating_add(*bytes)
     }
 
     /// The page called `close(code, reason)` (arguments already validated).

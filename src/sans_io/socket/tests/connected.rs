@@ -153,10 +153,12 @@ fn default_forwarding_both_ways() {
         [
             "route.handler",
             "server.open",
+            // Forwarded by default: sent on at once, but counted in
+            // bufferedAmount until a later task, as natively.
             "open",
-            "buffered=3",
             "server.send text:up",
             "server.send binary:[1]",
+            "buffered=3",
             "buffered=0",
             "message text:down",
             "message binary:[2, 3]",
@@ -307,6 +309,72 @@ fn connecting_after_the_page_opened_queues_page_messages_for_the_server() {
             "server.open",
             "server.send text:early",
             "server.send text:late",
+        ]
+    );
+}
+
+#[test]
+fn a_page_message_forwarded_by_default_waits_for_earlier_ones_still_queued() {
+    let log = scenario(
+        &[],
+        &connected_open_then(&[
+            PageSendBlob { ticket: 1, size: 2 },
+            PageSend(M::Text("after the blob")),
+            BlobRead(1, M::Bin(&[7, 8])),
+            PageSend(M::Text("while the blob's task waits")),
+            LogBuffered,
+            RunTasks,
+            LogBuffered,
+            PageSend(M::Text("straight on")),
+            LogBuffered,
+            RunTasks,
+            LogBuffered,
+        ]),
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "buffered=43",
+            "server.send binary:[7, 8]",
+            "server.send text:after the blob",
+            "server.send text:while the blob's task waits",
+            "buffered=0",
+            "server.send text:straight on",
+            "buffered=11",
+            "buffered=0",
+        ]
+    );
+}
+
+#[test]
+fn a_page_side_on_message_takes_page_messages_in_their_task() {
+    let log = scenario(
+        &[],
+        &[
+            RunTasks,
+            Connect,
+            On(Page, OnMessage),
+            HandlerReturned,
+            ServerOpened("", ""),
+            RunTasks,
+            PageSend(M::Text("to the route")),
+            LogBuffered,
+            RunTasks,
+            LogBuffered,
+        ],
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "buffered=12",
+            "route.onMessage page text:to the route",
+            "buffered=0",
         ]
     );
 }
