@@ -77,6 +77,12 @@ pub trait Payload {
     /// Bytes this message adds to `bufferedAmount`: UTF-8 length for text,
     /// byte length for binary.
     fn byte_len(&self) -> u64;
+
+    /// [`Payload::byte_len`] when it is known without a pass over the
+    /// message (binary data, or text measured before); `None` otherwise.
+    fn known_len(&self) -> Option<u64> {
+        None
+    }
 }
 
 impl Payload for Message {
@@ -85,6 +91,10 @@ impl Payload for Message {
             Message::Text(s) => s.len() as u64,
             Message::Binary(b) => b.len() as u64,
         }
+    }
+
+    fn known_len(&self) -> Option<u64> {
+        Some(self.byte_len())
     }
 }
 

@@ -141,6 +141,10 @@ impl Payload for Data {
         self.0.byte_len.set(Some(n));
         n
     }
+
+    fn known_len(&self) -> Option<u64> {
+        self.0.byte_len.get()
+    }
 }
 
 impl fmt::Debug for Data {

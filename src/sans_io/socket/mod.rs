@@ -57,6 +57,44 @@ pub(crate) trait Carrier {
     type OnClose: Clone + fmt::Debug;
 }
 
+/// The bytes of the page's messages sent straight to the real socket since
+/// the last `Departed` task: known lengths are added at once, the others
+/// (text) kept to be measured only if the page reads `bufferedAmount`.
+#[derive(Debug)]
+struct Departing<P> {
+    /// A `Departed` task is queued.
+    queued: bool,
+    bytes: u64,
+    unmeasured: Vec<P>,
+}
+
+impl<P> Default for Departing<P> {
+    fn default() -> Self {
+        Departing {
+            queued: false,
+            bytes: 0,
+            unmeasured: Vec::new(),
+        }
+    }
+}
+
+impl<P: Payload + Clone> Departing<P> {
+    fn push(&mut self, payload: &P) {
+        match payload.known_len() {
+            Some(n) => self.bytes = self.bytes.saturating_add(n),
+            None => self.unmeasured.push(payload.clone()),
+        }
+    }
+
+    /// Their bytes, measuring the messages not measured yet.
+    fn bytes(&mut self) -> u64 {
+        for p in self.unmeasured.drain(..) {
+            self.bytes = self.bytes.saturating_add(p.byte_len());
+        }
+        self.bytes
+    }
+}
+
 /// A Blob being read: its bytes come back later with this ticket.
 pub(crate) type Ticket = u64;
 
@@ -113,11 +151,9 @@ pub(crate) struct Socket<C: Carrier> {
     unmeasured: usize,
     /// `FromPage` tasks waiting in `tasks`.
     page_tasks: usize,
-    /// Messages the page sent straight to the real socket that still count
+    /// What the page sent straight to the real socket that still counts
     /// in `bufferedAmount` (until the `Departed` task queued with the first).
-    departing: Vec<C::Payload>,
-    /// How many of `departing` are measured, and their bytes.
-    departing_measured: (usize, u64),
+    departing: Departing<C::Payload>,
     effects: VecDeque<Effect<C>>,
     /// The page's sends and close, in order behind pending Blobs.
     outbox: Outbox<C::Payload>,
@@ -215,8 +251,7 @@ impl<C: Carrier> Socket<C> {
             tasks: VecDeque::new(),
             unmeasured: 0,
             page_tasks: 0,
-            departing: Vec::new(),
-            departing_measured: (0, 0),
+            departing: Departing::default(),
             effects: VecDeque::new(),
             outbox: Outbox::default(),
             route_outboxes: Default::default(),

@@ -183,10 +183,11 @@ impl<C: Carrier> Socket<C> {
     /// Sends the page's message to the real socket now; its bytes count in
     /// `bufferedAmount` until a later task (measured only if read).
     fn page_message_direct(&mut self, payload: C::Payload) {
-        if self.departing.is_empty() {
+        if !self.departing.queued {
+            self.departing.queued = true;
             self.queue(Task::Departed);
         }
-        self.departing.push(payload.clone());
+        self.departing.push(&payload);
         self.emit_arrived(Side::Page, &payload);
         self.emit(Effect::SendToServer(payload));
     }
@@ -215,12 +216,9 @@ impl<C: Carrier> Socket<C> {
             }
         }
         self.unmeasured = 0;
-        let (measured, bytes) = &mut self.departing_measured;
-        for p in self.departing.iter().skip(*measured) {
-            *bytes = bytes.saturating_add(p.byte_len());
-        }
-        *measured = self.departing.len();
-        self.page.buffered_amount.saturating_add(*bytes)
+        self.page
+            .buffered_amount
+            .saturating_add(self.departing.bytes())
     }
 
     /// The page called `close(code, reason)` (arguments already validated).

@@ -91,8 +91,7 @@ impl<C: Carrier> Socket<C> {
                 self.route_has(payload, buffered);
             }
             Task::Departed => {
-                self.departing.clear();
-                self.departing_measured = (0, 0);
+                self.departing = Default::default();
             }
             Task::PageClosed { code, reason } => self.route_heard_close(code, reason),
             Task::Close {

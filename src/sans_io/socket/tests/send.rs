@@ -350,3 +350,42 @@ fn a_message_is_measured_only_when_the_page_reads_buffered_amount_before_the_rou
     s.run_task();
     assert_eq!(s.buffered_amount(), 0);
 }
+
+#[test]
+fn a_message_forwarded_at_once_is_measured_only_when_the_page_reads_buffered_amount() {
+    let measured = std::rc::Rc::new(std::cell::Cell::new(0));
+    let message = |len| Counting {
+        len,
+        measured: measured.clone(),
+    };
+    let mut s = Socket::<Measuring>::new(Vec::new(), ());
+    s.run_task();
+    s.connect_to_server().unwrap();
+    s.handler_returned();
+    s.server_opened(String::new(), String::new());
+    s.run_task();
+    assert_eq!(s.page().ready_state(), ReadyState::Open);
+    while s.poll_effect().is_some() {}
+
+    s.page_send(message(10)).unwrap();
+    let mut sent_now = false;
+    while let Some(e) = s.poll_effect() {
+        sent_now |= matches!(e, Effect::SendToServer(_));
+    }
+    assert!(sent_now, "default forwarding sends within send()");
+    s.page_send(message(20)).unwrap();
+    assert_eq!(measured.get(), 0);
+    assert_eq!(s.buffered_amount(), 30);
+    assert_eq!(s.buffered_amount(), 30);
+    assert_eq!(measured.get(), 2);
+    s.page_send(message(5)).unwrap();
+    assert_eq!(s.buffered_amount(), 35);
+    assert_eq!(measured.get(), 3);
+    // The `Departed` task queued with the first takes them all off.
+    s.run_task();
+    assert_eq!(s.buffered_amount(), 0);
+    s.page_send(message(7)).unwrap();
+    s.run_task();
+    assert_eq!(s.buffered_amount(), 0);
+    assert_eq!(measured.get(), 3);
+}
