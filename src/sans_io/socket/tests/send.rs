@@ -299,6 +299,23 @@ impl crate::sans_io::message::Payload for Counting {
     }
 }
 
+/// Makes [`Counting`] messages that share one count of measurements.
+#[derive(Default)]
+struct Measured(std::rc::Rc<std::cell::Cell<u32>>);
+
+impl Measured {
+    fn message(&self, len: u64) -> Counting {
+        Counting {
+            len,
+            measured: self.0.clone(),
+        }
+    }
+
+    fn count(&self) -> u32 {
+        self.0.get()
+    }
+}
+
 #[derive(Debug)]
 struct Measuring;
 
@@ -311,11 +328,8 @@ impl Carrier for Measuring {
 
 #[test]
 fn a_message_is_measured_only_when_the_page_reads_buffered_amount_before_the_route_has_it() {
-    let measured = std::rc::Rc::new(std::cell::Cell::new(0));
-    let message = |len| Counting {
-        len,
-        measured: measured.clone(),
-    };
+    let measured = Measured::default();
+    let message = |len| measured.message(len);
     let mut s = Socket::<Measuring>::new(Vec::new(), ());
     s.run_task();
     s.handler_returned();
@@ -329,18 +343,18 @@ fn a_message_is_measured_only_when_the_page_reads_buffered_amount_before_the_rou
     for _ in 0..3 {
         s.run_task();
     }
-    assert_eq!(measured.get(), 0);
+    assert_eq!(measured.count(), 0);
     assert_eq!(s.buffered_amount(), 0);
 
     // Read while waiting: each message measured once, the newest ones first.
     s.page_send(message(1)).unwrap();
     s.page_send(message(2)).unwrap();
     assert_eq!(s.buffered_amount(), 3);
-    assert_eq!(measured.get(), 2);
+    assert_eq!(measured.count(), 2);
     s.page_send(message(4)).unwrap();
     assert_eq!(s.buffered_amount(), 7);
     assert_eq!(s.buffered_amount(), 7);
-    assert_eq!(measured.get(), 3);
+    assert_eq!(measured.count(), 3);
     s.run_task();
     assert_eq!(s.buffered_amount(), 6);
     s.page_send(message(8)).unwrap();
@@ -353,11 +367,8 @@ fn a_message_is_measured_only_when_the_page_reads_buffered_amount_before_the_rou
 
 #[test]
 fn a_message_forwarded_at_once_is_measured_only_when_the_page_reads_buffered_amount() {
-    let measured = std::rc::Rc::new(std::cell::Cell::new(0));
-    let message = |len| Counting {
-        len,
-        measured: measured.clone(),
-    };
+    let measured = Measured::default();
+    let message = |len| measured.message(len);
     let mut s = Socket::<Measuring>::new(Vec::new(), ());
     s.run_task();
     s.connect_to_server().unwrap();
@@ -374,18 +385,18 @@ fn a_message_forwarded_at_once_is_measured_only_when_the_page_reads_buffered_amo
     }
     assert!(sent_now, "default forwarding sends within send()");
     s.page_send(message(20)).unwrap();
-    assert_eq!(measured.get(), 0);
+    assert_eq!(measured.count(), 0);
     assert_eq!(s.buffered_amount(), 30);
     assert_eq!(s.buffered_amount(), 30);
-    assert_eq!(measured.get(), 2);
+    assert_eq!(measured.count(), 2);
     s.page_send(message(5)).unwrap();
     assert_eq!(s.buffered_amount(), 35);
-    assert_eq!(measured.get(), 3);
+    assert_eq!(measured.count(), 3);
     // The `Departed` task queued with the first takes them all off.
     s.run_task();
     assert_eq!(s.buffered_amount(), 0);
     s.page_send(message(7)).unwrap();
     s.run_task();
     assert_eq!(s.buffered_amount(), 0);
-    assert_eq!(measured.get(), 3);
+    assert_eq!(measured.count(), 3);
 }
