@@ -14,7 +14,8 @@ use super::glue;
 use crate::sans_io::message::{Message, Payload};
 
 /// One message: a well-formed JS string, or an `ArrayBuffer` only wsroute
-/// holds. Cloning shares it.
+/// holds (or, on its way straight to a native `send()`, the page's own
+/// BufferSource: [`Data::passed_on`]). Cloning shares it.
 #[derive(Clone)]
 pub(crate) struct Data(Rc<Inner>);
 
@@ -68,6 +69,18 @@ impl Data {
             return Some(Data::text(v));
         }
         copy_buffer_source(v).map(Data::owned_bytes)
+    }
+
+    /// Like [`Data::from_js`], but a BufferSource is the page's own, not
+    /// copied (an ArrayBufferView, not its buffer): only for a message whose
+    /// one reader is the native `send()` it goes to before the page runs
+    /// again.
+    pub(crate) fn passed_on(v: &JsValue) -> Option<Self> {
+        if v.is_string() {
+            return Some(Data::text(v));
+        }
+        let len = buffer_source_len(v)?;
+        Some(Data::new(v.clone(), false, Some(len), OnceCell::new()))
     }
 
     /// A message from Rust: made into a JS value now, kept for Rust readers.
@@ -216,13 +229,19 @@ pub(crate) fn byte_size(v: &JsValue) -> u64 {
     if v.is_string() {
         return Data::text(v).byte_len();
     }
+    buffer_source_len(v).unwrap_or(0)
+}
+
+/// The byte length of an ArrayBuffer or an ArrayBufferView (its own range);
+/// `None` for anything else.
+fn buffer_source_len(v: &JsValue) -> Option<u64> {
     if glue::is_array_buffer(v) {
         let b: &ArrayBuffer = v.unchecked_ref();
-        return b.byte_length() as u64;
+        return Some(b.byte_length() as u64);
     }
     if ArrayBuffer::is_view(v) {
         let view: &glue::BufferView = v.unchecked_ref();
-        return view.byte_length() as u64;
+        return Some(view.byte_length() as u64);
     }
-    0
+    None
 }

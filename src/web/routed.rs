@@ -491,8 +491,18 @@ impl Routed {
             }
             return Ok(());
         }
-        // The shim passes only strings and BufferSources here.
-        match Data::from_js(&data) {
+        // The shim passes only strings and BufferSources here. Bytes that
+        // reach the real socket before any other code runs (no observer, no
+        // wait to hear them) are not copied: the native `send()` copies them.
+        let uncopied = self.observer.is_none()
+            && !self.arrivals(Side::Page).is_awaited()
+            && self.with_core(|c| c.page_send_goes_straight_to_server());
+        let message = if uncopied {
+            Data::passed_on(&data)
+        } else {
+            Data::from_js(&data)
+        };
+        match message {
             Some(message) => self.input(|c| c.page_send(message)).map_err(refused),
             None => Ok(()),
         }

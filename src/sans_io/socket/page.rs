@@ -85,10 +85,7 @@ impl PageState {
 impl<C: Carrier> Socket<C> {
     /// The page called `send()` with a message whose bytes are known now.
     pub(crate) fn page_send(&mut self, payload: C::Payload) -> Result<(), CoreError> {
-        if self.page.ready_state == ReadyState::Open
-            && self.link.is_none()
-            && self.outbox.is_empty()
-        {
+        if self.sends_unheld() {
             if self.forwards_page_now() {
                 self.page_message_direct(payload);
                 return Ok(());
@@ -176,6 +173,21 @@ impl<C: Carrier> Socket<C> {
     /// messages waits for the route. Taking the route's turn at once changes
     /// nothing the page or the route can see but `bufferedAmount`, which
     /// [`Task::Departed`] keeps as it was.
+    /// Whether a page message sent now goes straight on (nothing ahead of it).
+    fn sends_unheld(&self) -> bool {
+        self.page.ready_state == ReadyState::Open && self.link.is_none() && self.outbox.is_empty()
+    }
+
+    /// Whether a page message sent now comes out as `Arrived` and
+    /// `SendToServer`, with no effect before them and none between but
+    /// `ScheduleTask` (which runs no code): carried out at once, the message
+    /// reaches the real socket before any other code runs, so the edge may
+    /// hand it the page's own bytes (a native `send()` copies them) when
+    /// nobody hears `Arrived`.
+    pub(crate) fn page_send_goes_straight_to_server(&self) -> bool {
+        self.effects.is_empty() && self.sends_unheld() && self.forwards_page_now()
+    }
+
     fn forwards_page_now(&self) -> bool {
         self.server == Server::Open && self.page_tasks == 0 && self.on_message(Side::Page).is_none()
     }

@@ -27,6 +27,11 @@ impl Arrivals {
         }
     }
 
+    /// Whether a wait would hear a message now.
+    pub(crate) fn is_awaited(&self) -> bool {
+        !self.ended.get() && self.hub.is_awaited()
+    }
+
     /// This side closed: pending and later waits fail with `Closed`.
     pub(crate) fn end(&self) {
         if !self.ended.replace(true) {

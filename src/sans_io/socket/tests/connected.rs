@@ -378,3 +378,40 @@ fn a_page_side_on_message_takes_page_messages_in_their_task() {
         ]
     );
 }
+
+#[test]
+fn a_page_message_goes_straight_to_the_server_only_when_no_code_runs_before_it() {
+    let drain = |s: &mut Socket<Test>| while s.poll_effect().is_some() {};
+    let mut s = Socket::<Test>::new(Vec::new(), "route.handler");
+    s.run_task();
+    s.connect_to_server().unwrap();
+    s.handler_returned();
+    s.server_opened(String::new(), String::new());
+    s.run_task();
+    drain(&mut s);
+    assert_eq!(s.page().ready_state(), ReadyState::Open);
+    assert!(s.page_send_goes_straight_to_server());
+
+    // The page's `message` event is still to be dispatched (a page calling
+    // `send()` from inside another event's listener): it runs first.
+    s.server_message(Message::from("in"));
+    s.run_task();
+    assert!(!s.page_send_goes_straight_to_server());
+    drain(&mut s);
+    assert!(s.page_send_goes_straight_to_server());
+
+    // Behind a Blob still being read.
+    let ticket = s.page_send_blob(2).unwrap().expect("read");
+    drain(&mut s);
+    assert!(!s.page_send_goes_straight_to_server());
+    s.page_blob_read(ticket, Message::from(&[1u8, 2][..]));
+    while s.has_pending_tasks() {
+        s.run_task();
+    }
+    drain(&mut s);
+    assert!(s.page_send_goes_straight_to_server());
+
+    // A page-side handler takes the page's messages in their task.
+    s.set_on_message(Side::Page, "route.page");
+    assert!(!s.page_send_goes_straight_to_server());
+}

@@ -196,6 +196,25 @@ impl Harness {
     }
 
     /// Counts a page send of `m` made in `state` that the socket accepted.
+    /// What `page_send_goes_straight_to_server` promised: the message is
+    /// the next two effects, `Arrived` then `SendToServer`; nothing else but
+    /// queuing a task (which runs no code).
+    fn check_straight_to_server(&self, m: &Message) {
+        let effects: Vec<_> = (self.socket.effects.iter())
+            .filter(|e| !matches!(e, Effect::ScheduleTask))
+            .collect();
+        assert!(
+            matches!(
+                effects[..],
+                [
+                    Effect::Arrived { side: Side::Page, message: a },
+                    Effect::SendToServer(b),
+                ] if a == m && b == m
+            ),
+            "a message promised straight to the server came out as {effects:?}"
+        );
+    }
+
     fn count_page_send(&mut self, state: ReadyState, m: &Message) {
         self.sent_total += size(m);
         if state >= ReadyState::Closing {
@@ -240,7 +259,11 @@ impl Harness {
                     Message::Text("unsent é".into())
                 };
                 let counted = m.clone();
+                let straight = self.socket.page_send_goes_straight_to_server();
                 if self.socket.page_send(m).is_ok() {
+                    if straight {
+                        self.check_straight_to_server(&counted);
+                    }
                     self.count_page_send(state, &counted);
                 }
             }
