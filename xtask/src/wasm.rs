@@ -1,5 +1,6 @@
 //! A minimal reader of a wasm module's export signatures, to check that
-//! `wasm-opt` kept them.
+//! `wasm-opt` kept them, and a writer of its import and export names
+//! (`build/shorten.rs`).
 //!
 //! Debian 12's binaryen 108 rewrites wasm-bindgen 0.2.130 output with the
 //! export `__wbindgen_externrefs` pointing at the funcref table instead of the
@@ -247,6 +248,109 @@ pub fn same_exports(before: &[u8], after: &[u8]) -> Result<(), String> {
         }
     }
     Err("the output has exports the input does not".into())
+}
+
+/// `wasm` with its imports' and exports' names replaced: `import(module,
+/// name)` gives an import's new module and name, `export(name)` an export's
+/// new name. `None` when the module uses something this reader does not
+/// understand. Nothing else changes (the name section, if any, names
+/// functions by index, not by these names).
+pub fn renamed(
+    wasm: &[u8],
+    import: &mut dyn FnMut(&str, &str) -> (String, String),
+    export: &mut dyn FnMut(&str) -> String,
+) -> Option<Vec<u8>> {
+    if wasm.get(..8)? != b"\0asm\x01\0\0\0" {
+        return None;
+    }
+    let mut out = wasm.get(..8)?.to_vec();
+    let mut r = Reader { b: wasm, i: 8 };
+    while r.i < wasm.len() {
+        let start = r.i;
+        let id = r.byte()?;
+        let size = r.len()?;
+        let body = r.bytes(size)?;
+        let mut s = Reader { b: body, i: 0 };
+        let new_body = match id {
+            2 => rename_imports(&mut s, import)?,
+            7 => rename_exports(&mut s, export)?,
+            _ => {
+                out.extend_from_slice(wasm.get(start..r.i)?);
+                continue;
+            }
+        };
+        out.push(id);
+        put_len(&mut out, new_body.len());
+        out.extend(new_body);
+    }
+    Some(out)
+}
+
+fn put_len(out: &mut Vec<u8>, mut n: usize) {
+    loop {
+        let low = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(low);
+            return;
+        }
+        out.push(low | 0x80);
+    }
+}
+
+fn put_name(out: &mut Vec<u8>, name: &str) {
+    put_len(out, name.len());
+    out.extend_from_slice(name.as_bytes());
+}
+
+fn rename_imports(
+    s: &mut Reader,
+    rename: &mut dyn FnMut(&str, &str) -> (String, String),
+) -> Option<Vec<u8>> {
+    let count = s.len()?;
+    let mut out = Vec::new();
+    put_len(&mut out, count);
+    for _ in 0..count {
+        let (module, name) = rename(&s.name()?, &s.name()?);
+        put_name(&mut out, &module);
+        put_name(&mut out, &name);
+        let desc = s.i;
+        match s.byte()? {
+            0 => {
+                s.len()?;
+            }
+            1 => {
+                s.valtype()?;
+                s.limits()?;
+            }
+            2 => s.limits()?,
+            3 => {
+                s.valtype()?;
+                s.byte()?;
+            }
+            4 => {
+                s.byte()?;
+                s.len()?;
+            }
+            _ => return None,
+        }
+        out.extend_from_slice(s.b.get(desc..s.i)?);
+    }
+    (s.i == s.b.len()).then_some(out)
+}
+
+fn rename_exports(s: &mut Reader, rename: &mut dyn FnMut(&str) -> String) -> Option<Vec<u8>> {
+    let count = s.len()?;
+    let mut out = Vec::new();
+    put_len(&mut out, count);
+    for _ in 0..count {
+        put_name(&mut out, &rename(&s.name()?));
+        let desc = s.i;
+        s.byte()?;
+        s.len()?;
+        out.extend_from_slice(s.b.get(desc..s.i)?);
+    }
+    (s.i == s.b.len()).then_some(out)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 mod global;
 mod pack;
 mod package;
+mod shorten;
 
 use std::path::{Path, PathBuf};
 
@@ -164,6 +165,7 @@ fn assemble_classic(
     let wasm_bytes = std::fs::read(&gwasm_out)
         .map_err(|e| format!("cannot read {}: {e}", gwasm_out.display()))?;
     let _ = std::fs::remove_dir_all(&gout);
+    let (glue, wasm_bytes) = shorten::shorten(&glue, &wasm_bytes)?;
     if wasm_bytes.len() > SYNC_COMPILE_LIMIT {
         println!(
             "build: WARNING: the global script's wasm is {} bytes; Chrome refuses synchronous \
