@@ -169,8 +169,11 @@ pub fn global_script(
 /// (wasm-bindgen's JSDoc, the shim's notes). Comments after code stay, and so
 /// does every line inside a block that does not end its line. The script
 /// ships to every page: about a quarter of its JavaScript was comments.
+/// The lines kept also lose their indentation, unless one of them has an
+/// odd number of backticks (a template literal may span lines: its text must
+/// stay as it is).
 pub fn strip_comments(js: &str) -> String {
-    let mut out = String::with_capacity(js.len());
+    let mut kept: Vec<&str> = Vec::new();
     // The lines of a block comment being read: dropped if the block ends
     // its last line, kept whole if code follows it there.
     let mut block: Option<Vec<&str>> = None;
@@ -180,10 +183,7 @@ pub fn strip_comments(js: &str) -> String {
             lines.push(line);
             if let Some(end) = t.find("*/") {
                 if end + 2 != t.len() {
-                    for l in lines.iter() {
-                        out.push_str(l);
-                        out.push('\n');
-                    }
+                    kept.append(lines);
                 }
                 block = None;
             }
@@ -202,15 +202,17 @@ pub fn strip_comments(js: &str) -> String {
                 }
             }
         }
-        out.push_str(line);
-        out.push('\n');
+        kept.push(line);
     }
-    if let Some(lines) = block {
+    if let Some(mut lines) = block {
         // An unterminated block: leave the text as it was.
-        for l in lines {
-            out.push_str(l);
-            out.push('\n');
-        }
+        kept.append(&mut lines);
+    }
+    let spans_lines = kept.iter().any(|l| l.matches('`').count() % 2 == 1);
+    let mut out = String::with_capacity(js.len());
+    for line in kept {
+        out.push_str(if spans_lines { line } else { line.trim_start() });
+        out.push('\n');
     }
     out
 }
@@ -224,8 +226,16 @@ mod tests {
         let js = "// a note\nconst a = 1; // kept\n\n/**\n * doc\n */\nfunction f() {\n  /* one line */\n  return 'http://x'; /* after code */\n}\n/* block\nends here */ const b = 2;\n";
         assert_eq!(
             strip_comments(js),
-            "const a = 1; // kept\nfunction f() {\n  return 'http://x'; /* after code */\n}\n/* block\nends here */ const b = 2;\n"
+            "const a = 1; // kept\nfunction f() {\nreturn 'http://x'; /* after code */\n}\n/* block\nends here */ const b = 2;\n"
         );
+    }
+
+    #[test]
+    fn keeps_indentation_when_a_template_literal_may_span_lines() {
+        let js = "function f() {\n  return `a\n  b`;\n}\n";
+        assert_eq!(strip_comments(js), js);
+        let js = "function f() {\n  return `a` + `b`;\n}\n";
+        assert_eq!(strip_comments(js), "function f() {\nreturn `a` + `b`;\n}\n");
     }
 
     #[test]
