@@ -58,6 +58,25 @@ export function isBlob(value) {
 }
 
 const typedArrayBuffer = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'buffer').get;
+const typedSet = Object.getPrototypeOf(Uint8Array.prototype).set;
+const ArrayBufferCtor = ArrayBuffer;
+const Uint8ArrayCtor = Uint8Array;
+const BlobCtor = Blob;
+
+/// A copy of `length` bytes of the ArrayBuffer `buffer` (of any realm) from
+/// `offset`, made in this realm: what a socket delivers is always this
+/// realm's, as a native socket's messages are.
+export function copyBytes(buffer, offset, length) {
+  const copy = new ArrayBufferCtor(length);
+  apply(typedSet, new Uint8ArrayCtor(copy), [new Uint8ArrayCtor(buffer, offset, length)]);
+  return copy;
+}
+
+/// The bytes of the Blob `blob` (of any realm), read into an ArrayBuffer of
+/// this realm.
+export function blobBytes(blob) {
+  return new BlobCtor([blob]).arrayBuffer();
+}
 const dataViewBuffer = Object.getOwnPropertyDescriptor(DataView.prototype, 'buffer').get;
 const resizable = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'resizable')?.get;
 const WasmMemory = typeof WebAssembly === 'object' ? WebAssembly.Memory : undefined;

@@ -57,6 +57,8 @@ extern "C" {
     fn binary_is_never_shared(api: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = mockedTextIsUsvString)]
     fn mocked_text_is_usv_string(api: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = otherRealmBytesArriveInThisRealm)]
+    fn other_realm_bytes_arrive_in_this_realm(api: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = routeSendsDetachedBuffers)]
     fn route_sends_detached_buffers(api: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = routeObjectsAfterTheSocketFinished)]
@@ -388,6 +390,24 @@ async fn binary_messages_are_never_shared() {
             "route kept 990203",
             "observer sent 010203",
             "observer received 010203",
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn bytes_from_another_realm_reach_route_and_page_as_this_realm_s() {
+    // Sorted: what this checks is the realm (the order is other tests').
+    let mut log = run(other_realm_bytes_arrive_in_this_realm).await;
+    log.sort();
+    assert_eq!(
+        log,
+        [
+            "page got 01020304 this realm=true",
+            "page got 01020304 this realm=true",
+            "page got 0203 this realm=true",
+            "route got 01020304 this realm=true",
+            "route got 01020304 this realm=true",
+            "route got 0203 this realm=true",
         ]
     );
 }

@@ -176,27 +176,27 @@ fn copy_out(value: &JsValue, text: bool) -> Message {
 }
 
 /// A copy of the bytes of an ArrayBuffer or an ArrayBufferView (only its own
-/// range), made synchronously in JS; `None` for anything else. A detached
-/// buffer (whose `slice` would throw) has no bytes: its copy is empty.
+/// range), made synchronously in JS, in this realm whatever the data's realm;
+/// `None` for anything else. A detached buffer (whose bytes could not be
+/// read) has no bytes: its copy is empty.
 pub(crate) fn copy_buffer_source(data: &JsValue) -> Option<ArrayBuffer> {
-    if glue::is_array_buffer(data) {
+    let (buffer, start, len) = if glue::is_array_buffer(data) {
         let buf: &ArrayBuffer = data.unchecked_ref();
-        if buf.byte_length() == 0 {
-            return Some(ArrayBuffer::new(0));
-        }
-        return Some(buf.slice(0));
-    }
-    if ArrayBuffer::is_view(data) {
+        (buf.clone().into(), 0, buf.byte_length())
+    } else if ArrayBuffer::is_view(data) {
         let view: &glue::BufferView = data.unchecked_ref();
-        let len = view.byte_length() as u32;
-        if len == 0 {
-            return Some(ArrayBuffer::new(0));
-        }
-        let start = view.byte_offset() as u32;
-        let buffer: ArrayBuffer = view.buffer().unchecked_into();
-        return Some(buffer.slice_with_end(start, start.saturating_add(len)));
+        (
+            view.buffer(),
+            view.byte_offset() as u32,
+            view.byte_length() as u32,
+        )
+    } else {
+        return None;
+    };
+    if len == 0 {
+        return Some(ArrayBuffer::new(0));
     }
-    None
+    Some(glue::copy_bytes(&buffer, start, len))
 }
 
 /// Reads `blob` asynchronously; `done` gets its bytes, or `None` (reported on
@@ -207,7 +207,7 @@ pub(crate) fn read_blob(blob: &web_sys::Blob, done: impl FnOnce(Option<Data>) + 
 
 // One copy of the future whatever `done` is.
 fn read_blob_into(blob: &web_sys::Blob, done: Box<dyn FnOnce(Option<Data>)>) {
-    let read = blob.array_buffer();
+    let read = glue::blob_bytes(blob);
     wasm_bindgen_futures::spawn_local(async move {
         let bytes = match wasm_bindgen_futures::JsFuture::from(read).await {
             Ok(buf) => Some(Data::owned_bytes(buf.unchecked_into())),

@@ -32,6 +32,16 @@ extern "C" {
     #[wasm_bindgen(js_name = isArrayBuffer)]
     pub fn is_array_buffer(value: &JsValue) -> bool;
 
+    /// A copy of `length` bytes of `buffer` (an ArrayBuffer of any realm)
+    /// from `offset`, in this realm.
+    #[wasm_bindgen(js_name = copyBytes)]
+    pub fn copy_bytes(buffer: &JsValue, offset: u32, length: u32) -> js_sys::ArrayBuffer;
+
+    /// The bytes of `blob` (a Blob of any realm) as an ArrayBuffer of this
+    /// realm, when read.
+    #[wasm_bindgen(js_name = blobBytes)]
+    pub fn blob_bytes(blob: &web_sys::Blob) -> js_sys::Promise;
+
     /// Whether `value` is a Blob of any realm (a brand check).
     #[wasm_bindgen(js_name = isBlob)]
     pub fn is_blob(value: &JsValue) -> bool;

@@ -500,6 +500,43 @@ export async function binaryIsNeverShared(api) {
   return out;
 }
 
+// Bytes the page sends from another realm (a same-origin iframe's buffer,
+// view or Blob) reach the route, and come back to the page, as this realm's
+// ArrayBuffers, as a native socket's messages always are.
+export async function otherRealmBytesArriveInThisRealm(api) {
+  const out = [];
+  const frame = document.createElement('iframe');
+  document.body.appendChild(frame);
+  const other = frame.contentWindow;
+  api.routeWebSocket('wss://example.test/realms', (route) => {
+    route.onMessage((m) => {
+      out.push(`route got ${hex(m)} this realm=${m instanceof ArrayBuffer}`);
+      route.send(m);
+    });
+  });
+  const ws = new WebSocket('wss://example.test/realms');
+  ws.binaryType = 'arraybuffer';
+  try {
+    await within(TIMEOUT, new Promise((r) => (ws.onopen = r)), 'otherRealmBytes open');
+    let n = 0;
+    const got = new Promise((r) => {
+      ws.onmessage = (e) => {
+        out.push(`page got ${hex(e.data)} this realm=${e.data instanceof ArrayBuffer}`);
+        if (++n === 3) r();
+      };
+    });
+    const bytes = new other.Uint8Array([1, 2, 3, 4]);
+    ws.send(bytes.buffer);
+    ws.send(bytes.subarray(1, 3));
+    ws.send(new other.Blob([bytes]));
+    await within(TIMEOUT, got, 'otherRealmBytes echoes');
+  } finally {
+    ws.close();
+    frame.remove();
+  }
+  return out;
+}
+
 // A route may send a detached buffer or a view on one (its bytes were
 // transferred elsewhere): the page gets an empty binary message, as a native
 // send of the same value sends, and the socket goes on working.
