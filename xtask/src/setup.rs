@@ -313,33 +313,42 @@ pub fn npm_wasm_opt() -> Option<PathBuf> {
     p.exists().then_some(p)
 }
 
-/// Installs xtask/tools (a current binaryen: Debian 12's wasm-opt 108 writes
-/// wasm-bindgen 0.2.130's externref table export wrongly).
+/// `xtask/tools/node_modules/.bin/terser`, when installed.
+pub fn npm_terser() -> Option<PathBuf> {
+    let p = util::repo_root().join("xtask/tools/node_modules/.bin/terser");
+    p.exists().then_some(p)
+}
+
+/// Installs xtask/tools: a current binaryen (Debian 12's wasm-opt 108 writes
+/// wasm-bindgen 0.2.130's externref table export wrongly) and terser (the
+/// classic script's minifier), at the versions package.json pins.
 fn npm_tools() -> Result<()> {
     let dir = util::repo_root().join("xtask").join("tools");
-    if !dir.join("package.json").exists() {
+    let Ok(manifest) = std::fs::read_to_string(dir.join("package.json")) else {
         return Ok(());
+    };
+    let mut stale = Vec::new();
+    for package in ["binaryen", "terser"] {
+        let want = json_string_after(&manifest, &format!("\"{package}\""));
+        let have =
+            std::fs::read_to_string(dir.join(format!("node_modules/{package}/package.json")))
+                .ok()
+                .and_then(|p| json_string_after(&p, "\"version\""));
+        if have.is_none() || have != want {
+            stale.push(format!(
+                "{package} {} wanted, {} found",
+                want.as_deref().unwrap_or("?"),
+                have.as_deref().unwrap_or("none")
+            ));
+        }
     }
-    let want = std::fs::read_to_string(dir.join("package.json"))
-        .ok()
-        .and_then(|p| json_string_after(&p, "\"binaryen\""));
-    let have = std::fs::read_to_string(dir.join("node_modules/binaryen/package.json"))
-        .ok()
-        .and_then(|p| json_string_after(&p, "\"version\""));
-    if have.is_some() && have == want && npm_wasm_opt().is_some() {
-        say(
-            "wasm-opt (npm)",
-            &format!("installed (binaryen {})", have.unwrap_or_default()),
-        );
+    if stale.is_empty() && npm_wasm_opt().is_some() && npm_terser().is_some() {
+        say("build tools (npm)", "installed (binaryen, terser)");
         return Ok(());
     }
     say(
-        "wasm-opt (npm)",
-        &format!(
-            "binaryen {} wanted, {} found: npm ci in xtask/tools",
-            want.as_deref().unwrap_or("?"),
-            have.as_deref().unwrap_or("none")
-        ),
+        "build tools (npm)",
+        &format!("{}: npm ci in xtask/tools", stale.join(", ")),
     );
     let mut c = cmd("npm");
     c.args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir);

@@ -176,7 +176,7 @@ fn assemble_classic(
     let (shim_body, shim_names) =
         global::strip_exports(shim).map_err(|e| format!("build: js/shim.js: {e}"))?;
     let script = global::global_script(version, &shim_body, &shim_names, &glue, &wasm_bytes, names);
-    Ok((script, wasm_bytes))
+    Ok((minify(script, target), wasm_bytes))
 }
 
 /// The classic script and its wasm as `cargo xtask build` makes them, with
@@ -300,6 +300,47 @@ pub fn named_global_wasm() -> Result<PathBuf> {
 }
 
 /// `wasm-opt -Oz` on `wasm` in place, with `extra` flags.
+/// The classic script with terser's short names for its local variables and
+/// functions (whitespace too); function and class names stay (stack traces
+/// and `Function#name` show them), and so does the `/*!` banner. Nothing
+/// else is rewritten. `work` is a directory for the files terser reads and
+/// writes.
+fn minify(script: String, work: &Path) -> String {
+    let Some(terser) = crate::setup::npm_terser() else {
+        println!(
+            "build: WARNING: terser not found (cargo xtask setup installs it); the classic script keeps its long names"
+        );
+        return script;
+    };
+    let input = work.join(format!("classic.{}.js", std::process::id()));
+    let output = input.with_extension("min.js");
+    let result = std::fs::write(&input, &script)
+        .map_err(|e| e.to_string())
+        .and_then(|()| {
+            let mut c = cmd(terser);
+            c.arg(&input)
+                .args(["--mangle", "--keep-fnames", "--keep-classnames"])
+                .args(["--comments", "/^!/", "-o"])
+                .arg(&output);
+            run(c)
+        })
+        .and_then(|()| std::fs::read_to_string(&output).map_err(|e| e.to_string()));
+    let _ = std::fs::remove_file(&input);
+    let _ = std::fs::remove_file(&output);
+    match result {
+        Ok(min) => {
+            println!("build: terser: {} -> {} bytes", script.len(), min.len());
+            min
+        }
+        Err(e) => {
+            println!(
+                "build: WARNING: terser failed ({e}); the classic script keeps its long names"
+            );
+            script
+        }
+    }
+}
+
 fn wasm_opt(wasm: &Path, extra: &[&str]) {
     // binaryen from npm (xtask/tools) first: Debian 12's wasm-opt 108 breaks
     // wasm-bindgen 0.2.130 output (caught by the export check below).
