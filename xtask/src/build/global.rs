@@ -1,6 +1,8 @@
 //! The classic script `pkg/wsroute.global.js` and its typings: the shim
-//! without its `export`s, the no-modules glue, the wasm (packed: `pack.rs`), and the
-//! API (every function the ES module's typings export) on `globalThis.wsroute`.
+//! without its `export`s, the no-modules glue (with the wasm's short import and
+//! export names: `shorten.rs`), the wasm (packed: `pack.rs`), and the API (every
+//! function the ES module's typings export) on `globalThis.wsroute`. `mod.rs`
+//! then has terser shorten its local names.
 
 use std::fmt::Write as _;
 
