@@ -355,6 +355,8 @@ fn wasm_opt(wasm: &Path, extra: &[&str]) {
     let mut c = cmd(opt);
     c.arg("-Oz")
         .args(WASM_OPT_FLAGS)
+        // The toolchains' names and the target features: no browser reads them.
+        .args(["--strip-producers", "--strip-target-features"])
         .args(extra)
         .arg(wasm)
         .arg("-o")
