@@ -143,7 +143,14 @@ pub fn global_script(
     s.push_str("const __wsroute_glue = (function () {\n");
     s.push_str(&strip_comments(shim_body));
     let _ = writeln!(s, ";\nreturn {{ {} }};\n}})();", names.join(", "));
-    s.push_str(&strip_comments(glue));
+    // The script calls `initSync` only: the glue's asynchronous loader
+    // (fetch, streaming compilation) is left unreferenced, for the minifier
+    // to drop.
+    let glue = glue.replace(
+        "return Object.assign(__wbg_init, { initSync }, exports);",
+        "return Object.assign({ initSync }, exports);",
+    );
+    s.push_str(&strip_comments(&glue));
     // The wasm as a packed literal and its decoder (pack.rs says why).
     s.push_str("const __wsroute_bytes = ");
     s.push_str(&super::pack::unpack_expr(

@@ -301,9 +301,10 @@ pub fn named_global_wasm() -> Result<PathBuf> {
 
 /// `wasm-opt -Oz` on `wasm` in place, with `extra` flags.
 /// The classic script with terser's short names for its local variables and
-/// functions (whitespace too); function and class names stay (stack traces
-/// and `Function#name` show them), and so does the `/*!` banner. Nothing
-/// else is rewritten. `work` is a directory for the files terser reads and
+/// functions (whitespace too) and without the functions nothing calls;
+/// function and class names stay (stack traces and `Function#name` show
+/// them), and so do functions' parameters and the `/*!` banner. Nothing else
+/// is rewritten. `work` is a directory for the files terser reads and
 /// writes.
 fn minify(script: String, work: &Path) -> String {
     let Some(terser) = crate::setup::npm_terser() else {
@@ -319,6 +320,7 @@ fn minify(script: String, work: &Path) -> String {
         .and_then(|()| {
             let mut c = cmd(terser);
             c.arg(&input)
+                .args(["--compress", "defaults=false,unused=true"])
                 .args(["--mangle", "--keep-fnames", "--keep-classnames"])
                 .args(["--comments", "/^!/", "-o"])
                 .arg(&output);
