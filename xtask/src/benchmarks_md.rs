@@ -146,17 +146,50 @@ pub fn wasm_parts() -> Result<String> {
         .map(|m| m.len() as usize)
         .unwrap_or(0);
     let mut text = crate::wasm_size::report(&parts, shipped);
-    text.push_str(&without_har()?);
+    let (script, wasm) = build::classic_build(true)?;
+    text.push_str(&script_parts(&script, &wasm)?);
+    text.push_str(&without_har(&script, &wasm)?);
     Ok(text)
+}
+
+/// What `pkg/wsroute.global.js` is made of: its JavaScript, the wasm as a
+/// string literal, and what carrying the wasm that way costs over the wasm
+/// file itself.
+fn script_parts(script: &str, wasm: &[u8]) -> Result<String> {
+    let gz = |b: &[u8]| crate::util::gzip_bytes(b).unwrap_or(0);
+    let fmt = crate::wasm_size::fmt;
+    let literal = build::wasm_literal(wasm);
+    let at = script
+        .find(&format!("\"{literal}\""))
+        .ok_or("size: the wasm's literal is not in the classic script")?;
+    let js = format!("{}{}", &script[..at], &script[at + literal.len() + 2..]);
+    let row =
+        |what: &str, b: &[u8]| format!("| {what} | {} B | {} B |\n", fmt(b.len()), fmt(gz(b)));
+    let (lit_gz, wasm_gz) = (gz(literal.as_bytes()), gz(wasm));
+    Ok(format!(
+        "\n`pkg/wsroute.global.js` in parts, each compressed alone (gzip -9):\n\n\
+         | part | raw | gzip |\n|---|---:|---:|\n{}{}{}{}\n\
+         Carrying the wasm as a literal costs {} B gzip over the wasm file ({:.1}%); the parts \
+         compressed alone add up to {} B more than the whole script compressed.\n",
+        row(
+            "JavaScript: the shim, the glue, the loader and the literal's decoder",
+            js.as_bytes()
+        ),
+        row("the wasm as a string literal", literal.as_bytes()),
+        row("the wasm itself (not shipped so; for comparison)", wasm),
+        row("the whole script", script.as_bytes()),
+        fmt(lit_gz.saturating_sub(wasm_gz)),
+        lit_gz.saturating_sub(wasm_gz) as f64 * 100.0 / wasm_gz.max(1) as f64,
+        fmt((gz(js.as_bytes()) + lit_gz).saturating_sub(gz(script.as_bytes()))),
+    ))
 }
 
 /// What the `har` feature (HAR record and replay, serde and
 /// serde-wasm-bindgen) adds: the classic script and its wasm built with
 /// and without it, measured the same way.
-fn without_har() -> Result<String> {
+fn without_har(script: &str, wasm: &[u8]) -> Result<String> {
     let gz = |b: &[u8]| crate::util::gzip_bytes(b).unwrap_or(0);
     let fmt = crate::wasm_size::fmt;
-    let (script, wasm) = build::classic_build(true)?;
     let (lean_script, lean_wasm) = build::classic_build(false)?;
     let row = |what: &str, with: &[u8], without: &[u8]| {
         let (w, wo) = (with.len(), without.len());
@@ -176,7 +209,7 @@ fn without_har() -> Result<String> {
          measured by building without it (`default-features = false`, as a Rust test crate \
          can; the npm package and the script always have it). Sizes raw / gzip -9:\n\n\
          | file | with `har` (shipped) | without | `har` adds |\n|---|---:|---:|---:|\n{}{}",
-        row("the classic script's wasm", &wasm, &lean_wasm),
+        row("the classic script's wasm", wasm, &lean_wasm),
         row(
             "`pkg/wsroute.global.js`",
             script.as_bytes(),
@@ -200,6 +233,23 @@ mod tests {
             replace_parts(&format!("main\n{READING}\nr\n"), "T\n"),
             format!("main\nT\n\n{READING}\nr\n")
         );
+    }
+
+    #[test]
+    fn finds_the_wasm_literal_in_the_script() {
+        let wasm = b"\0asm\x01\0\0\0 some bytes \xff\xfe";
+        let script = format!(
+            "const a = 1;\nconst b = \"{}\";\n",
+            build::wasm_literal(wasm)
+        );
+        let parts = script_parts(&script, wasm).unwrap();
+        assert!(
+            parts.contains(
+                "| JavaScript: the shim, the glue, the loader and the literal's decoder | 25 B |"
+            ),
+            "{parts}"
+        );
+        assert!(script_parts("no literal", wasm).is_err());
     }
 
     #[test]

@@ -199,6 +199,12 @@ pub fn classic_build(har: bool) -> Result<(String, Vec<u8>)> {
     assemble_classic(features, &target, &shim, &util::crate_version()?, &[])
 }
 
+/// The string literal the classic script carries `wasm` as (between its
+/// quotes), for the size report to find it in the script.
+pub fn wasm_literal(wasm: &[u8]) -> String {
+    pack::pack(wasm).text
+}
+
 /// Replaces `dest` by `stage` (rename when possible, else copy).
 /// `cargo build --lib --release` of wsroute for wasm32 into `target`, with
 /// `extra` arguments; returns the built `.wasm`.
