@@ -79,6 +79,17 @@ extern "C" {
     fn other_realms_with(ws: &JsValue, echo: &str, http: &str) -> js_sys::Promise;
 }
 
+#[wasm_bindgen(module = "/tests/js/fidelity.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = classicScriptInFrames)]
+    fn classic_script_in_frames(
+        echo: &str,
+        http: &str,
+        names: Vec<String>,
+        mocked: Vec<String>,
+    ) -> js_sys::Promise;
+}
+
 /// `otherRealms`, which loads `pkg/wsroute.global.js` into its iframe from
 /// the static server.
 fn other_realms(ws: &JsValue, echo: &str) -> js_sys::Promise {
@@ -284,4 +295,72 @@ scenario_tests! { mocked:
     mocked_subclasses_and_listener_options_match_native => subclasses_and_listener_options,
     mocked_other_realms_members_and_brand_checks_match_native => other_realms,
     mocked_socket_long_after_close_matches_native => long_after_close,
+}
+
+/// The shipped classic script (what the build makes of the shim, the glue
+/// and the wasm) against native in this browser: each scenario in a frame
+/// with the script (unrouted, forwarded, mocked) and in one without. All but
+/// `otherRealms`, which sets up its own frames.
+#[wasm_bindgen_test]
+async fn the_classic_script_matches_native_in_a_frame() {
+    let names = [
+        "textBothWays",
+        "binaryArrayBuffer",
+        "everyBufferKind",
+        "binaryFromAnotherRealm",
+        "binaryBlobOrdering",
+        "binaryTypeAtDispatch",
+        "closeCodes",
+        "serverClose",
+        "serverHello",
+        "subprotocol",
+        "negotiatedExtension",
+        "handshakeRejected",
+        "badFrame",
+        "connectionDropped",
+        "closeWhileConnecting",
+        "sendWhileConnecting",
+        "eventsAreTasks",
+        "bufferedAmountAfterClose",
+        "longAfterClose",
+        "constructorErrors",
+        "closeErrors",
+        "interfaceShape",
+        "handlerOrder",
+        "handlerValues",
+        "checkOrder",
+        "unusualBuffers",
+        "reflectedShape",
+        "subclassesAndListenerOptions",
+    ];
+    let mocked = [
+        "textBothWays",
+        "binaryArrayBuffer",
+        "binaryFromAnotherRealm",
+        "everyBufferKind",
+        "handlerValues",
+        "checkOrder",
+        "unusualBuffers",
+        "subclassesAndListenerOptions",
+        "longAfterClose",
+    ];
+    let owned = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let out = log_of(classic_script_in_frames(
+        echo_url(),
+        http_url(),
+        owned(&names),
+        owned(&mocked),
+    ))
+    .await;
+    assert_eq!(
+        out,
+        [format!(
+            "ran native {}, unrouted {}, forwarded {}, mocked {}",
+            names.len(),
+            names.len(),
+            names.len(),
+            mocked.len()
+        )],
+        "the classic script differs from native"
+    );
 }

@@ -748,3 +748,69 @@ export async function otherRealms(WS, echo, http) {
     frame.remove();
   }
 }
+
+// The shipped classic script (`pkg/wsroute.global.js`) in a frame of its own,
+// against that frame's native WebSocket: every scenario in `names` runs with
+// the frame's constructor in a fresh frame per leg (no script; the script
+// unrouted; behind a forwarding route; and, for the `mocked` names, behind a
+// route that mocks the echo server). Returns the differences from native
+// (empty when there are none) and how many scenarios each leg ran.
+export async function classicScriptInFrames(echo, http, names, mocked) {
+  const legs = [
+    ['native', null, names],
+    ['unrouted', '', names],
+    ['forwarded', 'wsroute.routeWebSocket("**", (r) => { r.connectToServer(); });', names],
+    ['mocked', 'wsroute.routeWebSocket("**", (r) => { r.onMessage((m) => r.send(m)); });', mocked],
+  ];
+  const logs = {};
+  for (const [leg, route, list] of legs) {
+    const frame = document.createElement('iframe');
+    document.body.appendChild(frame);
+    const win = frame.contentWindow;
+    try {
+      if (route !== null) {
+        await new Promise((resolve, reject) => {
+          const script = win.document.createElement('script');
+          script.crossOrigin = 'anonymous'; // the test page is cross-origin isolated (COEP)
+          script.src = `${http}/pkg/wsroute.global.js`;
+          script.onload = resolve;
+          script.onerror = () => reject(new Error(`cannot load ${script.src} into a frame`));
+          win.document.head.appendChild(script);
+        });
+        if (typeof win.wsroute !== 'object') throw new Error('wsroute did not install in the frame');
+        if (route) win.eval(route);
+      }
+      logs[leg] = {};
+      for (const name of list) {
+        try {
+          logs[leg][name] = await scenarios[name](win.WebSocket, echo, http);
+        } catch (e) {
+          logs[leg][name] = [`threw ${e}`];
+        }
+      }
+    } finally {
+      frame.remove();
+    }
+  }
+  const out = [];
+  for (const name of names) {
+    const native = JSON.stringify(logs.native[name]);
+    if (logs.native[name].length === 0 || native.startsWith('["threw')) out.push(`${name}: native ran badly: ${native}`);
+    for (const leg of ['unrouted', 'forwarded', 'mocked']) {
+      if (!(name in logs[leg])) continue;
+      const got = JSON.stringify(logs[leg][name]);
+      if (got !== native) out.push(`${name} (${leg}): ${got}\n  native: ${native}`);
+    }
+  }
+  out.push(`ran ${Object.entries(logs).map(([leg, l]) => `${leg} ${Object.keys(l).length}`).join(', ')}`);
+  return out;
+}
+
+const scenarios = {
+  textBothWays, binaryArrayBuffer, everyBufferKind, binaryFromAnotherRealm, binaryBlobOrdering,
+  binaryTypeAtDispatch, closeCodes, serverClose, serverHello, subprotocol, negotiatedExtension,
+  handshakeRejected, badFrame, connectionDropped, closeWhileConnecting, sendWhileConnecting,
+  eventsAreTasks, bufferedAmountAfterClose, longAfterClose, constructorErrors, closeErrors,
+  interfaceShape, handlerOrder, handlerValues, checkOrder, unusualBuffers, reflectedShape,
+  subclassesAndListenerOptions,
+};
