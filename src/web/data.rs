@@ -15,7 +15,7 @@ use crate::sans_io::message::{Message, Payload};
 
 /// One message: a well-formed JS string, or an `ArrayBuffer` only wsroute
 /// holds (or, on its way straight to a native `send()`, the page's own
-/// BufferSource: [`Data::passed_on`]). Cloning shares it.
+/// BufferSource: [`Data::from_page`]). Cloning shares it.
 #[derive(Clone)]
 pub(crate) struct Data(Rc<Inner>);
 
@@ -71,13 +71,13 @@ impl Data {
         copy_buffer_source(v).map(Data::owned_bytes)
     }
 
-    /// Like [`Data::from_js`], but a BufferSource is the page's own, not
-    /// copied (an ArrayBufferView, not its buffer): only for a message whose
-    /// one reader is the native `send()` it goes to before the page runs
-    /// again.
-    pub(crate) fn passed_on(v: &JsValue) -> Option<Self> {
-        if v.is_string() {
-            return Some(Data::text(v));
+    /// A page's `send()` argument: as [`Data::from_js`] makes it, or, with
+    /// `uncopied`, a BufferSource that is the page's own (an ArrayBufferView,
+    /// not its buffer): only for a message whose one reader is the native
+    /// `send()` it goes to before the page runs again.
+    pub(crate) fn from_page(v: &JsValue, uncopied: bool) -> Option<Self> {
+        if !uncopied || v.is_string() {
+            return Data::from_js(v);
         }
         let len = buffer_source_len(v)?;
         Some(Data::new(v.clone(), false, Some(len), OnceCell::new()))

@@ -497,12 +497,7 @@ impl Routed {
         let uncopied = self.observer.is_none()
             && !self.arrivals(Side::Page).is_awaited()
             && self.with_core(|c| c.page_send_goes_straight_to_server());
-        let message = if uncopied {
-            Data::passed_on(&data)
-        } else {
-            Data::from_js(&data)
-        };
-        match message {
+        match Data::from_page(&data, uncopied) {
             Some(message) => self.input(|c| c.page_send(message)).map_err(refused),
             None => Ok(()),
         }

@@ -675,6 +675,19 @@ export async function subclassesAndListenerOptions(WS, echo) {
   return out;
 }
 
+// Loads pkg/wsroute.global.js from the static server into the frame `win`.
+async function loadClassicScript(win, http) {
+  await new Promise((resolve, reject) => {
+    const script = win.document.createElement('script');
+    script.crossOrigin = 'anonymous'; // the test page is cross-origin isolated (COEP)
+    script.src = `${http}/pkg/wsroute.global.js`;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(`cannot load ${script.src} into a frame`));
+    win.document.head.appendChild(script);
+  });
+  if (typeof win.wsroute !== 'object') throw new Error('wsroute did not install in the frame');
+}
+
 // Other realms (a same-origin iframe): the iframe's WebSocket.prototype
 // accessors and methods on this realm's socket and this realm's on the
 // iframe's socket work as on their own (brand checks look at the object, not
@@ -686,17 +699,7 @@ export async function otherRealms(WS, echo, http) {
   document.body.appendChild(frame);
   const other = frame.contentWindow;
   try {
-    if (WS !== NativeWebSocket) {
-      await new Promise((resolve, reject) => {
-        const script = other.document.createElement('script');
-        script.crossOrigin = 'anonymous'; // the test page is cross-origin isolated (COEP)
-        script.src = `${http}/pkg/wsroute.global.js`;
-        script.onload = resolve;
-        script.onerror = () => reject(new Error(`cannot load ${script.src} into the iframe`));
-        other.document.head.appendChild(script);
-      });
-      if (typeof other.wsroute !== 'object') throw new Error('wsroute did not install in the iframe');
-    }
+    if (WS !== NativeWebSocket) await loadClassicScript(other, http);
     const out = [];
     const realm = (e) => (e instanceof Error ? 'this realm' : e instanceof other.Error ? 'other realm' : 'no realm');
     const show = (v) => (v === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof v) ? String(v) : typeof v);
@@ -769,15 +772,7 @@ export async function classicScriptInFrames(echo, http, names, mocked) {
     const win = frame.contentWindow;
     try {
       if (route !== null) {
-        await new Promise((resolve, reject) => {
-          const script = win.document.createElement('script');
-          script.crossOrigin = 'anonymous'; // the test page is cross-origin isolated (COEP)
-          script.src = `${http}/pkg/wsroute.global.js`;
-          script.onload = resolve;
-          script.onerror = () => reject(new Error(`cannot load ${script.src} into a frame`));
-          win.document.head.appendChild(script);
-        });
-        if (typeof win.wsroute !== 'object') throw new Error('wsroute did not install in the frame');
+        await loadClassicScript(win, http);
         if (route) win.eval(route);
       }
       logs[leg] = {};
