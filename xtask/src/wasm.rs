@@ -280,13 +280,14 @@ pub fn renamed(
             }
         };
         out.push(id);
-        put_len(&mut out, new_body.len());
+        put_leb(&mut out, new_body.len());
         out.extend(new_body);
     }
     Some(out)
 }
 
-fn put_len(out: &mut Vec<u8>, mut n: usize) {
+/// Appends `n` as unsigned LEB128 (lengths and indices in a module).
+pub fn put_leb(out: &mut Vec<u8>, mut n: usize) {
     loop {
         let low = (n & 0x7f) as u8;
         n >>= 7;
@@ -299,7 +300,7 @@ fn put_len(out: &mut Vec<u8>, mut n: usize) {
 }
 
 fn put_name(out: &mut Vec<u8>, name: &str) {
-    put_len(out, name.len());
+    put_leb(out, name.len());
     out.extend_from_slice(name.as_bytes());
 }
 
@@ -309,7 +310,7 @@ fn rename_imports(
 ) -> Option<Vec<u8>> {
     let count = s.len()?;
     let mut out = Vec::new();
-    put_len(&mut out, count);
+    put_leb(&mut out, count);
     for _ in 0..count {
         let (module, name) = rename(&s.name()?, &s.name()?);
         put_name(&mut out, &module);
@@ -342,7 +343,7 @@ fn rename_imports(
 fn rename_exports(s: &mut Reader, rename: &mut dyn FnMut(&str) -> String) -> Option<Vec<u8>> {
     let count = s.len()?;
     let mut out = Vec::new();
-    put_len(&mut out, count);
+    put_leb(&mut out, count);
     for _ in 0..count {
         put_name(&mut out, &rename(&s.name()?));
         let desc = s.i;

@@ -130,14 +130,14 @@ fn decoder(table: &[u8]) -> Vec<u8> {
     section(&mut m, 3, &[1, 0]); // function 0 has type 0
     section(&mut m, 7, &[1, 1, b'd', 0, 0]); // export "d" = function 0
     let mut body = Vec::new();
-    leb(&mut body, code.len() as u32);
+    crate::wasm::put_leb(&mut body, code.len());
     body.extend(code);
     let mut s = vec![1];
     s.extend(body);
     section(&mut m, 10, &s);
     // Data: one active segment in memory 0 at offset 0.
     let mut d = vec![1, 0, I32_CONST, 0, END];
-    leb(&mut d, table.len() as u32);
+    crate::wasm::put_leb(&mut d, table.len());
     d.extend_from_slice(table);
     section(&mut m, 11, &d);
     m
@@ -191,22 +191,9 @@ impl Body {
     }
 }
 
-/// Unsigned LEB128.
-fn leb(out: &mut Vec<u8>, mut v: u32) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
-}
-
 fn section(m: &mut Vec<u8>, id: u8, content: &[u8]) {
     m.push(id);
-    leb(m, content.len() as u32);
+    crate::wasm::put_leb(m, content.len());
     m.extend_from_slice(content);
 }
 
@@ -241,7 +228,7 @@ mod tests {
             ]
         );
         let mut v = Vec::new();
-        leb(&mut v, 624_485);
+        crate::wasm::put_leb(&mut v, 624_485);
         assert_eq!(v, [0xe5, 0x8e, 0x26]);
     }
 
