@@ -55,6 +55,8 @@ extern "C" {
     fn events_are_tasks(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = bufferedAmountAfterClose)]
     fn buffered_amount_after_close(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = bufferedAmountDrains)]
+    fn buffered_amount_drains(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = constructorErrors)]
     fn constructor_errors(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = closeErrors)]
@@ -271,6 +273,7 @@ scenario_tests! { differential:
     send_while_connecting_matches_native => send_while_connecting,
     events_are_tasks_like_native => events_are_tasks,
     buffered_amount_after_close_matches_native => buffered_amount_after_close,
+    sent_bytes_leave_buffered_amount_like_native => buffered_amount_drains,
     constructor_exceptions_match_native => constructor_errors,
     close_exceptions_match_native => close_errors,
     interface_shape_matches_native => interface_shape,
@@ -322,6 +325,7 @@ async fn the_classic_script_matches_native_in_a_frame() {
         "sendWhileConnecting",
         "eventsAreTasks",
         "bufferedAmountAfterClose",
+        "bufferedAmountDrains",
         "longAfterClose",
         "constructorErrors",
         "closeErrors",

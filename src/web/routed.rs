@@ -14,11 +14,9 @@ use js_sys::Function;
 use wasm_bindgen::JsValue;
 
 use super::data::{self, Data};
-use super::glue;
-use super::glue::NativeSocket;
+use super::glue::{self, NativeSocket};
 use super::native::{self, Target};
-use super::observe::Observer;
-use super::observe::arrivals::Arrivals;
+use super::observe::{Observer, arrivals::Arrivals};
 use super::schedule::{self, Task};
 use super::server::{RealSocket, ServerEvent};
 use super::stats::{Held, Live};
@@ -377,6 +375,7 @@ impl Routed {
     fn execute(self: &Rc<Self>, effect: Effect<Web>) {
         match effect {
             Effect::ScheduleTask => schedule::schedule(self.clone()),
+            Effect::ScheduleDeparture => schedule::aside(self.clone()),
             Effect::RunHandler(handler) => self.run_handler(handler),
             Effect::DispatchOpen => self.target.fire("open"),
             Effect::DispatchMessage {
@@ -592,5 +591,9 @@ impl Routed {
 impl Task for Routed {
     fn run(self: Rc<Self>) {
         self.input(|c| c.run_task());
+    }
+
+    fn run_aside(self: Rc<Self>) {
+        self.input(|c| c.departed());
     }
 }

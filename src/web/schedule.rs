@@ -10,6 +10,10 @@
 //! [`IN_FLIGHT`] posts are outstanding at a time: Firefox's `postTask` slows
 //! down with the number of pending tasks, while Chromium gains from a few in
 //! flight (BENCHMARKS.md has the measurements).
+//!
+//! Work that runs no page code and only has to come after the current task
+//! goes [`aside`]: the next posted task runs it, ahead of the queue, and it
+//! never holds back a queued entry (nor [`in_event_task`]'s shortcut).
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -26,6 +30,8 @@ use super::glue;
 pub(crate) trait Task {
     /// Runs one task queued by [`schedule`].
     fn run(self: Rc<Self>);
+    /// Runs one task queued by [`aside`].
+    fn run_aside(self: Rc<Self>);
 }
 
 enum Poster {
@@ -43,6 +49,8 @@ const IN_FLIGHT: usize = 8;
 struct Scheduler {
     poster: Poster,
     queue: RefCell<VecDeque<Rc<dyn Task>>>,
+    /// Entries queued by [`aside`], in no order.
+    aside: RefCell<Vec<Rc<dyn Task>>>,
     /// Posted tasks that have not run yet.
     in_flight: Cell<usize>,
     /// Inside [`in_event_task`] with nothing queued before it: tasks are
@@ -54,7 +62,7 @@ struct Scheduler {
 impl Scheduler {
     /// Posts tasks until every queued entry has one, up to [`IN_FLIGHT`].
     fn top_up(&self) {
-        let queued = self.queue.borrow().len();
+        let queued = self.queue.borrow().len() + self.aside.borrow().len();
         while self.in_flight.get() < queued.min(IN_FLIGHT) {
             let posted = match &self.poster {
                 // The returned promise rejects only if `run_one` throws,
@@ -103,6 +111,7 @@ fn make_scheduler() -> Option<Scheduler> {
     Some(Scheduler {
         poster,
         queue: RefCell::new(VecDeque::new()),
+        aside: RefCell::new(Vec::new()),
         in_flight: Cell::new(0),
         holding: Cell::new(false),
         run,
@@ -111,9 +120,23 @@ fn make_scheduler() -> Option<Scheduler> {
 
 /// Queues one task for `task`; it runs [`Task::run`].
 pub(crate) fn schedule(task: Rc<dyn Task>) {
+    enqueue(task, false);
+}
+
+/// Queues one task for `task` that runs [`Task::run_aside`] after the
+/// current task, in no order with those [`schedule`] queues.
+pub(crate) fn aside(task: Rc<dyn Task>) {
+    enqueue(task, true);
+}
+
+fn enqueue(task: Rc<dyn Task>, aside: bool) {
     SCHEDULER.with(|s| match s {
         Some(s) => {
-            s.queue.borrow_mut().push_back(task);
+            if aside {
+                s.aside.borrow_mut().push(task);
+            } else {
+                s.queue.borrow_mut().push_back(task);
+            }
             if !s.holding.get() {
                 s.top_up();
             }
@@ -160,13 +183,21 @@ fn run_one() {
     let next = SCHEDULER.with(|s| {
         let s = s.as_ref()?;
         s.in_flight.set(s.in_flight.get().saturating_sub(1));
-        let next = s.queue.borrow_mut().pop_front();
+        // An entry queued aside first: it runs no page code, so it delays
+        // the queue's next by no more than its own short run.
+        let aside = s.aside.borrow_mut().pop();
+        let next = match aside {
+            Some(task) => Some((task, true)),
+            None => s.queue.borrow_mut().pop_front().map(|task| (task, false)),
+        };
         // The next entries' tasks are posted before this one runs, so they
         // queue behind whatever this task's code queues no later than now.
         s.top_up();
         next
     });
-    if let Some(task) = next {
-        task.run();
+    match next {
+        Some((task, true)) => task.run_aside(),
+        Some((task, false)) => task.run(),
+        None => {}
     }
 }

@@ -289,6 +289,23 @@ export async function bufferedAmountAfterClose(WS, echo) {
   return out;
 }
 
+// What a socket sent leaves bufferedAmount in a later task, with no message
+// from the server in between (the /drain path reads and answers nothing).
+export async function bufferedAmountDrains(WS, echo) {
+  const ws = new WS(`${echo}/drain`);
+  const log = recorder(ws);
+  ws.onopen = async () => {
+    ws.send('x'.repeat(100));
+    ws.send(new Uint8Array(28));
+    log.note(`sent buffered=${ws.bufferedAmount}`);
+    const start = performance.now();
+    while (ws.bufferedAmount > 0 && performance.now() - start < 2000) await nextTask();
+    log.note(`later buffered=${ws.bufferedAmount}`);
+    ws.close(1000);
+  };
+  return finish(ws, log, 'bufferedAmountDrains');
+}
+
 // A socket some tasks after its close event (when wsroute has let go of its
 // state): every attribute, sends counted, binaryType set and ignored, and
 // close()'s argument checks, which still apply to a closed socket.
@@ -805,7 +822,7 @@ const scenarios = {
   textBothWays, binaryArrayBuffer, everyBufferKind, binaryFromAnotherRealm, binaryBlobOrdering,
   binaryTypeAtDispatch, closeCodes, serverClose, serverHello, subprotocol, negotiatedExtension,
   handshakeRejected, badFrame, connectionDropped, closeWhileConnecting, sendWhileConnecting,
-  eventsAreTasks, bufferedAmountAfterClose, longAfterClose, constructorErrors, closeErrors,
+  eventsAreTasks, bufferedAmountAfterClose, bufferedAmountDrains, longAfterClose, constructorErrors, closeErrors,
   interfaceShape, handlerOrder, handlerValues, checkOrder, unusualBuffers, reflectedShape,
   subclassesAndListenerOptions,
 };

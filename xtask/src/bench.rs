@@ -270,12 +270,17 @@ fn build_baseline(rev: &str) -> Result<PathBuf> {
             .current_dir(&dir);
         run(c)?;
     }
+    // The baseline builds with this checkout's build tools (a link, so a
+    // tool added since the worktree was made is there too).
     let tools = root.join("xtask/tools/node_modules");
     let their_tools = dir.join("xtask/tools/node_modules");
-    if tools.is_dir() && !their_tools.exists() {
-        let mut c = cmd("cp");
-        c.arg("-r").arg(&tools).arg(&their_tools);
-        run(c)?;
+    if tools.is_dir() && std::fs::read_link(&their_tools).ok() != Some(tools.clone()) {
+        if their_tools.is_dir() {
+            std::fs::remove_dir_all(&their_tools).map_err(|e| e.to_string())?;
+        } else {
+            let _ = std::fs::remove_file(&their_tools);
+        }
+        std::os::unix::fs::symlink(&tools, &their_tools).map_err(|e| e.to_string())?;
     }
     println!("bench: building the baseline {rev} in {}", dir.display());
     let mut c = cmd("cargo");

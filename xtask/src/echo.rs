@@ -14,6 +14,7 @@
 //! | `/drop` | shut the TCP connection down without a close frame |
 //! | `/slow?ms=300` | answer the handshake after `ms` milliseconds (default 300, at most 5000), then echo |
 //! | `/protocol?p=x` | select protocol `x` whatever was offered (no extensions), then echo |
+//! | `/drain` | read every message and answer none; close when the client closes |
 //! | `/deflate` | accept the `permessage-deflate` extension the browser offers (no parameters), send nothing, read until the close (a data frame from the client, compressed, ends the connection): for `WebSocket.extensions` |
 
 use std::io::{self, Read, Write};
@@ -175,6 +176,7 @@ fn handshake(
         "/hello" => *mode = Mode::Hello,
         "/badframe" => *mode = Mode::BadFrame,
         "/drop" => *mode = Mode::Drop,
+        "/drain" => *mode = Mode::Drain,
         "/deflate" => {
             let offered = req
                 .headers()
@@ -519,6 +521,23 @@ mod tests {
         assert_eq!(ws.read().unwrap(), Message::text("hello"));
         ws.send(Message::text("again")).unwrap();
         assert_eq!(ws.read().unwrap(), Message::text("again"));
+    }
+
+    #[test]
+    fn drain_answers_nothing_but_the_close() {
+        let server = EchoServer::start().unwrap();
+        let mut ws = connect(&server, "/drain");
+        ws.send(Message::text("into the void")).unwrap();
+        ws.close(None).unwrap();
+        // The next frame is the close's answer, not an echo.
+        loop {
+            match ws.read() {
+                Ok(Message::Close(_)) => {}
+                Ok(m) => panic!("answered {m:?}"),
+                Err(tungstenite::Error::ConnectionClosed) => break,
+                Err(e) => panic!("{e}"),
+            }
+        }
     }
 
     #[test]

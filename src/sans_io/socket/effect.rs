@@ -146,6 +146,11 @@ impl fmt::Display for CoreError {
 pub(crate) enum Effect<C: Carrier> {
     /// Queue one task; when it runs, call [`super::Socket::run_task`].
     ScheduleTask,
+    /// Queue one task, in no order with the others, that calls
+    /// [`super::Socket::departed`]. It runs no page code: it only needs to
+    /// come after the current task, so it must not hold back the ones
+    /// `ScheduleTask` queues.
+    ScheduleDeparture,
     /// Run the route handler with the page-side route. Report how it ended
     /// with `handler_returned` or `handler_failed`.
     RunHandler(C::Handler),

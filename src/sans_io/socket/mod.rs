@@ -57,13 +57,13 @@ pub(crate) trait Carrier {
     type OnClose: Clone + fmt::Debug;
 }
 
-/// The bytes of the page's messages sent straight to the real socket since
-/// the last `Departed` task: known lengths are added at once, the others
-/// (text) kept to be measured only if the page reads `bufferedAmount`.
+/// The bytes of the page's messages sent straight to the real socket that
+/// still count in `bufferedAmount`: known lengths are added at once, the
+/// others (text) kept to be measured only if the page reads it.
 #[derive(Debug)]
 struct Departing<P> {
-    /// A `Departed` task is queued.
-    queued: bool,
+    /// A departure is scheduled ([`Effect::ScheduleDeparture`]).
+    scheduled: bool,
     bytes: u64,
     unmeasured: Vec<P>,
 }
@@ -71,7 +71,7 @@ struct Departing<P> {
 impl<P> Default for Departing<P> {
     fn default() -> Self {
         Departing {
-            queued: false,
+            scheduled: false,
             bytes: 0,
             unmeasured: Vec::new(),
         }
@@ -92,6 +92,12 @@ impl<P: Payload + Clone> Departing<P> {
             self.bytes = self.bytes.saturating_add(p.byte_len());
         }
         self.bytes
+    }
+
+    /// They have left (a later task than every send among them runs).
+    fn leave(&mut self) {
+        self.bytes = 0;
+        self.unmeasured.clear();
     }
 }
 
@@ -152,7 +158,7 @@ pub(crate) struct Socket<C: Carrier> {
     /// `FromPage` tasks waiting in `tasks`.
     page_tasks: usize,
     /// What the page sent straight to the real socket that still counts
-    /// in `bufferedAmount` (until the `Departed` task queued with the first).
+    /// in `bufferedAmount` (until the departure scheduled with the first).
     departing: Departing<C::Payload>,
     effects: VecDeque<Effect<C>>,
     /// The page's sends and close, in order behind pending Blobs.

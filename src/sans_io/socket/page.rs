@@ -172,7 +172,7 @@ impl<C: Carrier> Socket<C> {
     /// by default (no page-side `onMessage`), and none of the page's
     /// messages waits for the route. Taking the route's turn at once changes
     /// nothing the page or the route can see but `bufferedAmount`, which
-    /// [`Task::Departed`] keeps as it was.
+    /// keeps the bytes until a later task (see [`Socket::departed`]).
     /// Whether a page message sent now goes straight on (nothing ahead of it).
     fn sends_unheld(&self) -> bool {
         self.page.ready_state == ReadyState::Open && self.link.is_none() && self.outbox.is_empty()
@@ -180,7 +180,7 @@ impl<C: Carrier> Socket<C> {
 
     /// Whether a page message sent now comes out as `Arrived` and
     /// `SendToServer`, with no effect before them and none between but
-    /// `ScheduleTask` (which runs no code): carried out at once, the message
+    /// `ScheduleDeparture` (which runs no code): carried out at once, the message
     /// reaches the real socket before any other code runs, so the edge may
     /// hand it the page's own bytes (a native `send()` copies them) when
     /// nobody hears `Arrived`.
@@ -195,9 +195,9 @@ impl<C: Carrier> Socket<C> {
     /// Sends the page's message to the real socket now; its bytes count in
     /// `bufferedAmount` until a later task (measured only if read).
     fn page_message_direct(&mut self, payload: C::Payload) {
-        if !self.departing.queued {
-            self.departing.queued = true;
-            self.queue(Task::Departed);
+        if !self.departing.scheduled {
+            self.departing.scheduled = true;
+            self.emit(Effect::ScheduleDeparture);
         }
         self.departing.push(&payload);
         self.emit_arrived(Side::Page, &payload);
@@ -231,6 +231,15 @@ impl<C: Carrier> Socket<C> {
         self.page
             .buffered_amount
             .saturating_add(self.departing.bytes())
+    }
+
+    /// The departure scheduled by [`Effect::ScheduleDeparture`] runs: what
+    /// the page sent straight to the real socket before it leaves
+    /// `bufferedAmount`, as a socket's bytes do once the network has taken
+    /// them (never in the task that sent them).
+    pub(crate) fn departed(&mut self) {
+        self.departing.scheduled = false;
+        self.departing.leave();
     }
 
     /// The page called `close(code, reason)` (arguments already validated).

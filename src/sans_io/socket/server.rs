@@ -29,6 +29,10 @@ impl<C: Carrier> Socket<C> {
         if !matches!(self.server, Server::Open | Server::Closing) {
             return;
         }
+        // The real socket's events are tasks of their own: what the page
+        // sent before this one has left, whether or not the departure has
+        // run yet (it is not ordered with the real socket's tasks).
+        self.departing.leave();
         self.emit_arrived(Side::Server, &payload);
         match self.on_message(Side::Server) {
             Some(handler) => self.emit(Effect::CallOnMessage {

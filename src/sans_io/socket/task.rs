@@ -20,10 +20,6 @@ pub(super) enum Task<P> {
         payload: P,
         buffered: Counted,
     },
-    /// What the page sent straight to the real socket since this task was
-    /// queued leaves `bufferedAmount`, as a socket's bytes do once the
-    /// network has taken them (never in the task that sent them).
-    Departed,
     PageClosed {
         code: Option<u16>,
         reason: Option<String>,
@@ -89,9 +85,6 @@ impl<C: Carrier> Socket<C> {
             Task::FromPage { payload, buffered } => {
                 self.page_tasks = self.page_tasks.saturating_sub(1);
                 self.route_has(payload, buffered);
-            }
-            Task::Departed => {
-                self.departing = Default::default();
             }
             Task::PageClosed { code, reason } => self.route_heard_close(code, reason),
             Task::Close {

@@ -166,6 +166,49 @@ fn default_forwarding_both_ways() {
     );
 }
 
+/// What the page sends straight to the real socket queues no task: its bytes
+/// leave `bufferedAmount` by a departure in no order with the tasks, so the
+/// server's reply is not held behind it; and the reply, a later task, finds
+/// them gone even when the departure has not run yet.
+#[test]
+fn a_message_sent_straight_on_queues_no_task_and_has_left_when_the_reply_comes() {
+    let log = scenario(
+        &[],
+        &connected_open_then(&[
+            PageSend(M::Text("ping")),
+            PageSend(M::Bin(&[1, 2])),
+            LogTasks,
+            LogBuffered,
+            ServerMessage(M::Text("pong")),
+            LogBuffered,
+            LogTasks,
+            RunOneTask,
+            PageSend(M::Text("ping")),
+            LogBuffered,
+            RunTasks,
+            LogBuffered,
+        ]),
+    );
+    assert_eq!(
+        log,
+        [
+            "route.handler",
+            "server.open",
+            "open",
+            "server.send text:ping",
+            "server.send binary:[1, 2]",
+            "tasks=0",
+            "buffered=6",
+            "buffered=0",
+            "tasks=1",
+            "message text:pong",
+            "server.send text:ping",
+            "buffered=4",
+            "buffered=0",
+        ]
+    );
+}
+
 #[test]
 fn page_side_on_message_stops_forwarding_page_messages_only() {
     let log = scenario(

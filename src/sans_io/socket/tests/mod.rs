@@ -75,7 +75,8 @@ use Side::{Page, Server};
 /// One input of a scenario.
 #[derive(Clone, Copy, Debug)]
 enum Step {
-    /// Run queued tasks, oldest first, until none is pending.
+    /// Run the scheduled departures, then queued tasks, oldest first, until
+    /// none is pending.
     RunTasks,
     /// Run exactly one queued task.
     RunOneTask,
@@ -161,6 +162,9 @@ struct Driver {
     log: Vec<String>,
     /// Tasks announced by `ScheduleTask` and not yet run.
     pending: usize,
+    /// Departures announced by `ScheduleDeparture` and not yet run; they
+    /// run first when any task runs (they are in no order with tasks).
+    departures: usize,
     last_state: ReadyState,
     opens: usize,
     closes: usize,
@@ -185,6 +189,7 @@ impl Driver {
             tickets: Default::default(),
             log: Vec::new(),
             pending: 0,
+            departures: 0,
             last_state,
             opens: usize::from(last_state >= ReadyState::Open),
             closes: 0,
@@ -198,6 +203,7 @@ impl Driver {
         let s = &mut self.socket;
         match step {
             RunTasks => {
+                self.run_departures();
                 while self.pending > 0 {
                     self.run_one();
                 }
@@ -314,7 +320,19 @@ impl Driver {
         self.check_state(&step);
     }
 
+    fn run_departures(&mut self) {
+        while self.departures > 0 {
+            self.departures -= 1;
+            self.socket.departed();
+            assert!(
+                self.socket.poll_effect().is_none(),
+                "a departure did more than change bufferedAmount"
+            );
+        }
+    }
+
     fn run_one(&mut self) {
+        self.run_departures();
         self.pending -= 1;
         self.socket.run_task();
         self.drain(true);
@@ -361,6 +379,10 @@ impl Driver {
             let line = match effect {
                 Effect::ScheduleTask => {
                     self.pending += 1;
+                    continue;
+                }
+                Effect::ScheduleDeparture => {
+                    self.departures += 1;
                     continue;
                 }
                 Effect::RunHandler(h) => format!("route.{h}"),

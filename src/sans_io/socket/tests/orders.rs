@@ -69,6 +69,7 @@ fn the_page_state_left_after_finish_answers_as_the_socket_did() {
         while let Some(e) = s.poll_effect() {
             match e {
                 Effect::ScheduleTask => s.run_task(),
+                Effect::ScheduleDeparture => s.departed(),
                 Effect::RunHandler(_) => s.handler_returned(),
                 Effect::Finished => *finished = true,
                 _ => {}

@@ -385,6 +385,11 @@ fn a_message_forwarded_at_once_is_measured_only_when_the_page_reads_buffered_amo
     }
     assert!(sent_now, "default forwarding sends within send()");
     s.page_send(message(20)).unwrap();
+    // One departure for every send until it runs, and no task.
+    let scheduled: Vec<_> = std::iter::from_fn(|| s.poll_effect())
+        .filter(|e| matches!(e, Effect::ScheduleDeparture | Effect::ScheduleTask))
+        .collect();
+    assert!(scheduled.is_empty(), "{scheduled:?}");
     assert_eq!(measured.count(), 0);
     assert_eq!(s.buffered_amount(), 30);
     assert_eq!(s.buffered_amount(), 30);
@@ -392,11 +397,11 @@ fn a_message_forwarded_at_once_is_measured_only_when_the_page_reads_buffered_amo
     s.page_send(message(5)).unwrap();
     assert_eq!(s.buffered_amount(), 35);
     assert_eq!(measured.count(), 3);
-    // The `Departed` task queued with the first takes them all off.
-    s.run_task();
+    // The departure scheduled with the first takes them all off.
+    s.departed();
     assert_eq!(s.buffered_amount(), 0);
     s.page_send(message(7)).unwrap();
-    s.run_task();
+    s.departed();
     assert_eq!(s.buffered_amount(), 0);
     assert_eq!(measured.count(), 3);
 }

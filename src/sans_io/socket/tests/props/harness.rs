@@ -7,6 +7,8 @@ use super::*;
 pub(super) struct Harness {
     pub(super) socket: Socket<Test>,
     tasks: usize,
+    /// Departures scheduled and not yet run.
+    departures: usize,
     sent: HashMap<Source, u32>,
     /// Last sequence number each sink saw from each source.
     seen: HashMap<(&'static str, String), u32>,
@@ -40,6 +42,7 @@ impl Harness {
         let mut h = Harness {
             socket: Socket::new(vec!["p".into()], "handler"),
             tasks: 0,
+            departures: 0,
             sent: HashMap::new(),
             seen: HashMap::new(),
             lossless: false,
@@ -123,6 +126,7 @@ impl Harness {
             }
             match effect {
                 Effect::ScheduleTask => self.tasks += 1,
+                Effect::ScheduleDeparture => self.departures += 1,
                 Effect::RunHandler(_) => self.handler_ran = true,
                 Effect::DispatchOpen => {
                     assert_eq!(self.socket.page().ready_state(), ReadyState::Open);
@@ -201,7 +205,7 @@ impl Harness {
     /// queuing a task (which runs no code).
     fn check_straight_to_server(&self, m: &Message) {
         let effects: Vec<_> = (self.socket.effects.iter())
-            .filter(|e| !matches!(e, Effect::ScheduleTask))
+            .filter(|e| !matches!(e, Effect::ScheduleTask | Effect::ScheduleDeparture))
             .collect();
         assert!(
             matches!(
@@ -231,6 +235,7 @@ impl Harness {
                     s.run_task();
                 }
             }
+            Input::Depart => self.depart(),
             Input::HandlerReturned => {
                 if self.handler_ran && !self.handler_done {
                     self.handler_done = true;
@@ -439,7 +444,22 @@ impl Harness {
         }
     }
 
+    /// Runs the scheduled departures, which change nothing but
+    /// `bufferedAmount`.
+    fn depart(&mut self) {
+        while self.departures > 0 {
+            self.departures -= 1;
+            self.socket.departed();
+            assert!(
+                self.socket.effects.is_empty(),
+                "a departure did more than change bufferedAmount: {:?}",
+                self.socket.effects
+            );
+        }
+    }
+
     fn run_all(&mut self) {
+        self.depart();
         while self.tasks > 0 {
             self.tasks -= 1;
             self.socket.run_task();

@@ -83,6 +83,8 @@ fn parse(m: &Message) -> (String, u32) {
 #[derive(Clone, Debug)]
 enum Input {
     RunTask,
+    /// The scheduled departures run.
+    Depart,
     HandlerReturned,
     HandlerFailed,
     Connect,
@@ -146,6 +148,7 @@ fn code() -> impl Strategy<Value = Option<u16>> {
 fn input() -> impl Strategy<Value = Input> {
     prop_oneof![
         6 => Just(Input::RunTask),
+        2 => Just(Input::Depart),
         1 => Just(Input::HandlerReturned),
         1 => Just(Input::HandlerFailed),
         1 => Just(Input::Connect),
@@ -173,6 +176,7 @@ fn input() -> impl Strategy<Value = Input> {
 fn lossless_input() -> impl Strategy<Value = Input> {
     prop_oneof![
         6 => Just(Input::RunTask),
+        2 => Just(Input::Depart),
         3 => any::<bool>().prop_map(|binary| Input::PageSend { binary }),
         1 => Just(Input::PageSendBlob),
         2 => Just(Input::BlobRead),
