@@ -300,6 +300,14 @@ function inThisRealm(e) {
 // page's object. Done in a microtask: never inside a call on that backend.
 const microtask = queueMicrotask;
 let retireNow = null;
+let goDirect = null;
+
+/// Has `target`'s `send()`, `readyState` and `bufferedAmount` go straight to
+/// the native `socket` (an unobserved pass-through socket's, which does all
+/// their work natively), or through the backend again when `socket` is null.
+export function direct(target, socket) {
+  if (goDirect !== null) goDirect(target, socket);
+}
 
 /// Retires `target`'s backend (see above); `rules` is wasm's `ClosedRules`.
 export function retire(target, rules) {
@@ -395,13 +403,19 @@ export function defineWebSocketClass(create) {
   // primitive), else another realm's socket (run there), else a TypeError.
   class WebSocket extends EventTarget {
     #b;
+    // The native socket `direct()` set, else null.
+    #n = null;
     #handlers = null;
 
     static {
       isOwn = (o) => #b in o;
+      goDirect = (o, n) => {
+        if (#b in o) o.#n = n;
+      };
       retireNow = (o, rules) => {
         const old = #b in o ? o.#b : null;
         if (old === null || typeof old.free !== 'function') return;
+        o.#n = null;
         o.#b = closedBackend(old, rules);
         old.free();
       };
@@ -418,8 +432,16 @@ export function defineWebSocketClass(create) {
     }
 
     get url() { return #b in this ? this.#b.url() : viaOwner(self, this, 'url', GET, []); }
-    get readyState() { return #b in this ? this.#b.readyState() : viaOwner(self, this, 'readyState', GET, []); }
-    get bufferedAmount() { return #b in this ? this.#b.bufferedAmount() : viaOwner(self, this, 'bufferedAmount', GET, []); }
+    get readyState() {
+      if (!(#b in this)) return viaOwner(self, this, 'readyState', GET, []);
+      const n = this.#n;
+      return n !== null ? n.readyState : this.#b.readyState();
+    }
+    get bufferedAmount() {
+      if (!(#b in this)) return viaOwner(self, this, 'bufferedAmount', GET, []);
+      const n = this.#n;
+      return n !== null ? n.bufferedAmount : this.#b.bufferedAmount();
+    }
     get extensions() { return #b in this ? this.#b.extensions() : viaOwner(self, this, 'extensions', GET, []); }
     get protocol() { return #b in this ? this.#b.protocol() : viaOwner(self, this, 'protocol', GET, []); }
     get binaryType() { return #b in this ? this.#b.binaryType() : viaOwner(self, this, 'binaryType', GET, []); }
@@ -433,7 +455,9 @@ export function defineWebSocketClass(create) {
     send(data) {
       if (!(#b in this)) return viaOwner(self, this, 'send', CALL, arguments);
       if (arguments.length < 1) throw missingArgument('send');
-      this.#b.send(toMessage(data));
+      const n = this.#n;
+      if (n !== null) n.send(data);
+      else this.#b.send(toMessage(data));
     }
 
     close(code = undefined, reason = undefined) {

@@ -110,6 +110,7 @@ async fn a_socket_no_condition_reaches_stays_the_native_one() {
             "a new pass-through socket: routed +0",
             "conditions for another url: routed +0",
             "conditions for its url: routed +1",
+            "a throttled send still buffered 100 ms later: true",
         ]
     );
 }

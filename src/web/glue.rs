@@ -22,6 +22,10 @@ extern "C" {
     /// as a closed socket (with `rules`) and frees the wasm one.
     pub fn retire(target: &JsValue, rules: &JsValue);
 
+    /// Has `target`'s `send()`, `readyState` and `bufferedAmount` reach the
+    /// native `socket` without a wasm call (`null`: through the backend).
+    pub fn direct(target: &JsValue, socket: &JsValue);
+
     /// In a microtask: frees the wasm half of `route` (a `WebSocketRoute` of
     /// a finished socket), which from then on answers as `finished` does,
     /// keeping its own `url()` and `protocols()`.

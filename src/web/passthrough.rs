@@ -46,6 +46,11 @@ impl Passthrough {
             real.set_binary_type("arraybuffer");
             Cell::new(BinaryType::Blob)
         });
+        if observer.is_none() {
+            // Nothing to observe: the page's calls that only the native
+            // socket answers skip wasm (until `adopt`).
+            glue::direct(&target, &real);
+        }
         let this = Rc::new(Passthrough {
             real: real.clone(),
             target: Rc::new(Target::new(target)),
@@ -142,6 +147,7 @@ impl Passthrough {
             return None;
         }
         let target = self.target.take()?;
+        glue::direct(&target, &JsValue::NULL);
         let listeners = self.listeners.borrow_mut().take();
         if let Some(l) = listeners {
             l.release();

@@ -228,6 +228,11 @@ export async function unconditionedSocketsStayNative(api, echo) {
   out.push(`conditions for another url: routed +${routed() - base}`);
   api.setNetworkConditions({ latency: 20 }, { url: /fast-path$/ });
   out.push(`conditions for its url: routed +${routed() - base}`);
+  // From then on its sends go through the link too (2,000 B at 1,000 B/s).
+  api.setNetworkConditions({ uploadThroughput: 1000 }, { url: /fast-path$/ });
+  ws.send(new Uint8Array(2000));
+  await delay(100);
+  out.push(`a throttled send still buffered 100 ms later: ${ws.bufferedAmount > 0}`);
   api.setNetworkConditions(null, { url: /elsewhere$/ });
   api.setNetworkConditions(null, { url: /fast-path$/ });
   ws.close();
