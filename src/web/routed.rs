@@ -292,8 +292,8 @@ impl Routed {
 
     /// `WebSocket.bufferedAmount` (measuring the page's messages still on
     /// their way that nobody measured yet: no call back into wasm).
-    pub(crate) fn buffered_amount(&self) -> u64 {
-        self.core.borrow_mut().buffered_amount()
+    pub(crate) fn buffered_amount(self: &Rc<Self>) -> u64 {
+        self.input(|c| c.buffered_amount())
     }
 
     /// Feeds the state machine (telling it the time first when it runs on a

@@ -149,7 +149,8 @@ pub(crate) enum Effect<C: Carrier> {
     /// Queue one task, in no order with the others, that calls
     /// [`super::Socket::departed`]. It runs no page code: it only needs to
     /// come after the current task, so it must not hold back the ones
-    /// `ScheduleTask` queues.
+    /// `ScheduleTask` queues. (Only when the page read `bufferedAmount`, or
+    /// many texts went straight on: a round trip needs none.)
     ScheduleDeparture,
     /// Run the route handler with the page-side route. Report how it ended
     /// with `handler_returned` or `handler_failed`.

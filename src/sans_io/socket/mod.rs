@@ -60,6 +60,12 @@ pub(crate) trait Carrier {
 /// The bytes of the page's messages sent straight to the real socket that
 /// still count in `bufferedAmount`: known lengths are added at once, the
 /// others (text) kept to be measured only if the page reads it.
+///
+/// They leave in a later task than their `send()`: when the real socket's
+/// next message arrives, or when a departure runs. A departure is scheduled
+/// only when the difference could show (the page reads `bufferedAmount`), or
+/// when [`UNMEASURED_HELD`] texts are held, so that a round trip costs no
+/// task of its own.
 #[derive(Debug)]
 struct Departing<P> {
     /// A departure is scheduled ([`Effect::ScheduleDeparture`]).
@@ -78,6 +84,10 @@ impl<P> Default for Departing<P> {
     }
 }
 
+/// Texts sent straight on that [`Departing`] holds before it schedules a
+/// departure to let go of them.
+const UNMEASURED_HELD: usize = 64;
+
 impl<P: Payload + Clone> Departing<P> {
     fn push(&mut self, payload: &P) {
         match payload.known_len() {
@@ -92,6 +102,10 @@ impl<P: Payload + Clone> Departing<P> {
             self.bytes = self.bytes.saturating_add(p.byte_len());
         }
         self.bytes
+    }
+
+    fn is_empty(&self) -> bool {
+        self.bytes == 0 && self.unmeasured.is_empty()
     }
 
     /// They have left (a later task than every send among them runs).
@@ -158,7 +172,7 @@ pub(crate) struct Socket<C: Carrier> {
     /// `FromPage` tasks waiting in `tasks`.
     page_tasks: usize,
     /// What the page sent straight to the real socket that still counts
-    /// in `bufferedAmount` (until the departure scheduled with the first).
+    /// in `bufferedAmount`.
     departing: Departing<C::Payload>,
     effects: VecDeque<Effect<C>>,
     /// The page's sends and close, in order behind pending Blobs.

@@ -193,13 +193,13 @@ impl<C: Carrier> Socket<C> {
     }
 
     /// Sends the page's message to the real socket now; its bytes count in
-    /// `bufferedAmount` until a later task (measured only if read).
+    /// `bufferedAmount` until a later task (measured only if read; see
+    /// [`super::Departing`]).
     fn page_message_direct(&mut self, payload: C::Payload) {
-        if !self.departing.scheduled {
-            self.departing.scheduled = true;
-            self.emit(Effect::ScheduleDeparture);
-        }
         self.departing.push(&payload);
+        if self.departing.unmeasured.len() >= super::UNMEASURED_HELD {
+            self.schedule_departure();
+        }
         self.emit_arrived(Side::Page, &payload);
         self.emit(Effect::SendToServer(payload));
     }
@@ -210,8 +210,18 @@ impl<C: Carrier> Socket<C> {
         self.queue_for_route(Task::FromPage { payload, buffered });
     }
 
+    /// Asks for a departure of what the page sent straight on, unless one
+    /// is scheduled or nothing is there.
+    fn schedule_departure(&mut self) {
+        if !self.departing.scheduled && !self.departing.is_empty() {
+            self.departing.scheduled = true;
+            self.emit(Effect::ScheduleDeparture);
+        }
+    }
+
     /// `WebSocket.bufferedAmount`: measures the messages still waiting for
-    /// the route that nobody has measured yet.
+    /// the route that nobody has measured yet. Bytes sent straight on count
+    /// until a later task: reading them schedules their departure.
     pub(crate) fn buffered_amount(&mut self) -> u64 {
         let mut left = self.unmeasured;
         for task in self.tasks.iter_mut().rev() {
@@ -228,9 +238,9 @@ impl<C: Carrier> Socket<C> {
             }
         }
         self.unmeasured = 0;
-        self.page
-            .buffered_amount
-            .saturating_add(self.departing.bytes())
+        let departing = self.departing.bytes();
+        self.schedule_departure();
+        self.page.buffered_amount.saturating_add(departing)
     }
 
     /// The departure scheduled by [`Effect::ScheduleDeparture`] runs: what

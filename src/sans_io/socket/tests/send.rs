@@ -405,3 +405,43 @@ fn a_message_forwarded_at_once_is_measured_only_when_the_page_reads_buffered_amo
     assert_eq!(s.buffered_amount(), 0);
     assert_eq!(measured.count(), 3);
 }
+
+/// What goes straight to the real socket costs no task of its own: a
+/// departure is scheduled only once the page reads `bufferedAmount` (one for
+/// all, until it runs), or once 64 texts wait unmeasured.
+#[test]
+fn a_departure_is_scheduled_only_when_the_bytes_could_show_or_pile_up() {
+    let measured = Measured::default();
+    let mut s = Socket::<Measuring>::new(Vec::new(), ());
+    s.run_task();
+    s.connect_to_server().unwrap();
+    s.handler_returned();
+    s.server_opened(String::new(), String::new());
+    s.run_task();
+    while s.poll_effect().is_some() {}
+    let departures = |s: &mut Socket<Measuring>| {
+        std::iter::from_fn(|| s.poll_effect())
+            .filter(|e| matches!(e, Effect::ScheduleDeparture))
+            .count()
+    };
+
+    for _ in 0..63 {
+        s.page_send(measured.message(2)).unwrap();
+    }
+    assert_eq!(departures(&mut s), 0, "63 sends, nothing read");
+    assert_eq!(s.buffered_amount(), 126);
+    assert_eq!(departures(&mut s), 1, "read: one departure");
+    assert_eq!(s.buffered_amount(), 126);
+    s.page_send(measured.message(2)).unwrap();
+    assert_eq!(departures(&mut s), 0, "one is scheduled already");
+    s.departed();
+    assert_eq!(s.buffered_amount(), 0);
+    assert_eq!(departures(&mut s), 0, "nothing left to depart");
+
+    let before = measured.count();
+    for _ in 0..64 {
+        s.page_send(measured.message(1)).unwrap();
+    }
+    assert_eq!(departures(&mut s), 1, "64 texts held");
+    assert_eq!(measured.count(), before, "none of those measured");
+}

@@ -228,6 +228,6 @@ proptest! {
         h.all_arrived(Source::Server, "route.server.arrivals");
         h.all_arrived(Source::RouteToPage, "page");
         h.all_arrived(Source::RouteToServer, "server");
-        prop_assert_eq!(h.socket.buffered_amount(), 0);
+        prop_assert_eq!(h.buffered_amount_later(), 0);
     }
 }
