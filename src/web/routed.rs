@@ -291,7 +291,7 @@ impl Routed {
     }
 
     /// `WebSocket.bufferedAmount` (measuring the page's messages still on
-    /// their way that nobody measured yet: no call back into wasm).
+    /// their way that nobody measured yet; a read may ask for a departure).
     pub(crate) fn buffered_amount(self: &Rc<Self>) -> u64 {
         self.input(|c| c.buffered_amount())
     }

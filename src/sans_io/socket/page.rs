@@ -167,12 +167,6 @@ impl<C: Carrier> Socket<C> {
         }
     }
 
-    /// Whether a message the page sends now goes straight to the real socket:
-    /// the route connected to the server and forwards the page's messages
-    /// by default (no page-side `onMessage`), and none of the page's
-    /// messages waits for the route. Taking the route's turn at once changes
-    /// nothing the page or the route can see but `bufferedAmount`, which
-    /// keeps the bytes until a later task (see [`Socket::departed`]).
     /// Whether a page message sent now goes straight on (nothing ahead of it).
     fn sends_unheld(&self) -> bool {
         self.page.ready_state == ReadyState::Open && self.link.is_none() && self.outbox.is_empty()
@@ -188,6 +182,12 @@ impl<C: Carrier> Socket<C> {
         self.effects.is_empty() && self.sends_unheld() && self.forwards_page_now()
     }
 
+    /// Whether a message the page sends now goes straight to the real socket:
+    /// the route connected to the server and forwards the page's messages
+    /// by default (no page-side `onMessage`), and none of the page's
+    /// messages waits for the route. Taking the route's turn at once changes
+    /// nothing the page or the route can see but `bufferedAmount`, which
+    /// keeps the bytes until a later task (see [`super::Departing`]).
     fn forwards_page_now(&self) -> bool {
         self.server == Server::Open && self.page_tasks == 0 && self.on_message(Side::Page).is_none()
     }
