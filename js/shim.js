@@ -13,6 +13,7 @@ const addListener = eventTargetProto.addEventListener;
 const removeListener = eventTargetProto.removeEventListener;
 const dispatchEventImpl = eventTargetProto.dispatchEvent;
 const apply = Reflect.apply;
+const bind = Function.prototype.bind;
 // Event constructors as they were when wsroute loaded: a page that replaces
 // them later does not change the events wsroute fires.
 const EventCtor = Event;
@@ -145,6 +146,42 @@ let caught;
 export function callCatching(f, thisArg, arg) {
   try {
     apply(f, thisArg, [arg]);
+    return true;
+  } catch (e) {
+    caught = e;
+    return false;
+  }
+}
+
+// How wasm's scheduler posts a task: a function (`scheduler.postTask`, or a
+// MessageChannel port's `postMessage`, bound to its object) and its argument.
+let taskPost = null;
+let taskArg;
+
+/// Has `postTask()` post tasks that call `run`: through `scheduler.postTask`
+/// where the page has it (taken now: later changes to `scheduler` do not
+/// matter), else a MessageChannel post. False when neither exists.
+export function setTaskRunner(run) {
+  const s = globalThis.scheduler;
+  if (typeof s === 'object' && s !== null && typeof s.postTask === 'function') {
+    taskPost = apply(bind, s.postTask, [s]);
+    taskArg = run;
+    return true;
+  }
+  if (typeof MessageChannel !== 'function') return false;
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => run();
+  taskPost = apply(bind, channel.port2.postMessage, [channel.port2]);
+  taskArg = undefined;
+  return true;
+}
+
+/// Posts one task (see `setTaskRunner`); false when posting threw, keeping
+/// the exception for `takeError`. (`postTask`'s promise rejects only if the
+/// task throws, which wasm's does not; it is not awaited.)
+export function postTask() {
+  try {
+    taskPost(taskArg);
     return true;
   } catch (e) {
     caught = e;

@@ -18,6 +18,14 @@ extern "C" {
     #[wasm_bindgen(js_name = takeError)]
     fn take_error() -> JsValue;
 
+    /// Has `post_task` post tasks that call `run` (`scheduler.postTask`
+    /// where present, else a `MessageChannel` post); false when neither is.
+    #[wasm_bindgen(js_name = setTaskRunner)]
+    pub fn set_task_runner(run: &JsValue) -> bool;
+
+    #[wasm_bindgen(js_name = postTask)]
+    fn post_task_caught() -> bool;
+
     /// In a microtask: swaps `target`'s backend for a JS object that answers
     /// as a closed socket (with `rules`) and frees the wasm one.
     pub fn retire(target: &JsValue, rules: &JsValue);
@@ -148,6 +156,16 @@ extern "C" {
 /// `f.call(this, arg)`, with what it threw as the error.
 pub fn call1(f: &js_sys::Function, this: &JsValue, arg: &JsValue) -> Result<(), JsValue> {
     if call_catching(f, this, arg) {
+        Ok(())
+    } else {
+        Err(take_error())
+    }
+}
+
+/// Posts one task that calls the runner `set_task_runner` was given, with
+/// what it threw as the error.
+pub fn post_task() -> Result<(), JsValue> {
+    if post_task_caught() {
         Ok(())
     } else {
         Err(take_error())

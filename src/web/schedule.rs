@@ -19,10 +19,8 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use js_sys::{Function, Reflect};
+use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{MessageChannel, MessagePort};
 
 use super::glue;
 
@@ -34,20 +32,10 @@ pub(crate) trait Task {
     fn run_aside(self: Rc<Self>);
 }
 
-enum Poster {
-    /// `scheduler.postTask(run_one)`: the scheduler object and its method,
-    /// taken when the first task is queued (later page changes to
-    /// `scheduler` do not matter).
-    PostTask { scheduler: JsValue, post: Function },
-    /// `port.postMessage(undefined)`, whose `message` event runs `run_one`.
-    Port(MessagePort),
-}
-
 /// Posts outstanding at most (see the module documentation).
 const IN_FLIGHT: usize = 8;
 
 struct Scheduler {
-    poster: Poster,
     queue: RefCell<VecDeque<Rc<dyn Task>>>,
     /// Entries queued by [`aside`], in no order.
     aside: RefCell<Vec<Rc<dyn Task>>>,
@@ -56,7 +44,8 @@ struct Scheduler {
     /// Inside [`in_event_task`] with nothing queued before it: tasks are
     /// queued but not posted yet.
     holding: Cell<bool>,
-    run: Closure<dyn FnMut()>,
+    /// `run_one` as the JS function the posted tasks call: kept alive here.
+    _run: Closure<dyn FnMut()>,
 }
 
 impl Scheduler {
@@ -64,17 +53,7 @@ impl Scheduler {
     fn top_up(&self) {
         let queued = self.queue.borrow().len() + self.aside.borrow().len();
         while self.in_flight.get() < queued.min(IN_FLIGHT) {
-            let posted = match &self.poster {
-                // The returned promise rejects only if `run_one` throws,
-                // which it does not (handlers' exceptions are reported by
-                // event dispatch); it is not awaited.
-                Poster::PostTask { scheduler, post } => {
-                    glue::call1(post, scheduler, self.run.as_ref())
-                }
-                // Posting `undefined` cannot fail to clone.
-                Poster::Port(port) => port.post_message(&JsValue::UNDEFINED),
-            };
-            if let Err(e) = posted {
+            if let Err(e) = glue::post_task() {
                 glue::report("wsroute: cannot queue a task", &e);
                 return;
             }
@@ -87,34 +66,17 @@ thread_local! {
     static SCHEDULER: Option<Scheduler> = make_scheduler();
 }
 
-fn post_task() -> Option<(JsValue, Function)> {
-    let scheduler = Reflect::get(&js_sys::global(), &JsValue::from_str("scheduler")).ok()?;
-    if !scheduler.is_object() {
-        return None;
-    }
-    let post = Reflect::get(&scheduler, &JsValue::from_str("postTask")).ok()?;
-    Some((scheduler, post.dyn_into::<Function>().ok()?))
-}
-
 fn make_scheduler() -> Option<Scheduler> {
     let run = Closure::<dyn FnMut()>::new(run_one);
-    let poster = match post_task() {
-        Some((scheduler, post)) => Poster::PostTask { scheduler, post },
-        None => {
-            let channel = MessageChannel::new().ok()?;
-            channel
-                .port1()
-                .set_onmessage(Some(run.as_ref().unchecked_ref()));
-            Poster::Port(channel.port2())
-        }
-    };
+    if !glue::set_task_runner(run.as_ref()) {
+        return None;
+    }
     Some(Scheduler {
-        poster,
         queue: RefCell::new(VecDeque::new()),
         aside: RefCell::new(Vec::new()),
         in_flight: Cell::new(0),
         holding: Cell::new(false),
-        run,
+        _run: run,
     })
 }
 
