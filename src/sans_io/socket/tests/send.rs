@@ -365,10 +365,9 @@ fn a_message_is_measured_only_when_the_page_reads_buffered_amount_before_the_rou
     assert_eq!(s.buffered_amount(), 0);
 }
 
-#[test]
-fn a_message_forwarded_at_once_is_measured_only_when_the_page_reads_buffered_amount() {
-    let measured = Measured::default();
-    let message = |len| measured.message(len);
+/// A socket whose route connected to an open real socket and forwards by
+/// default, open on the page side, its effects so far drained.
+fn forwarding_open() -> Socket<Measuring> {
     let mut s = Socket::<Measuring>::new(Vec::new(), ());
     s.run_task();
     s.connect_to_server().unwrap();
@@ -377,6 +376,14 @@ fn a_message_forwarded_at_once_is_measured_only_when_the_page_reads_buffered_amo
     s.run_task();
     assert_eq!(s.page().ready_state(), ReadyState::Open);
     while s.poll_effect().is_some() {}
+    s
+}
+
+#[test]
+fn a_message_forwarded_at_once_is_measured_only_when_the_page_reads_buffered_amount() {
+    let measured = Measured::default();
+    let message = |len| measured.message(len);
+    let mut s = forwarding_open();
 
     s.page_send(message(10)).unwrap();
     let mut sent_now = false;
@@ -412,13 +419,7 @@ fn a_message_forwarded_at_once_is_measured_only_when_the_page_reads_buffered_amo
 #[test]
 fn a_departure_is_scheduled_only_when_the_bytes_could_show_or_pile_up() {
     let measured = Measured::default();
-    let mut s = Socket::<Measuring>::new(Vec::new(), ());
-    s.run_task();
-    s.connect_to_server().unwrap();
-    s.handler_returned();
-    s.server_opened(String::new(), String::new());
-    s.run_task();
-    while s.poll_effect().is_some() {}
+    let mut s = forwarding_open();
     let departures = |s: &mut Socket<Measuring>| {
         std::iter::from_fn(|| s.poll_effect())
             .filter(|e| matches!(e, Effect::ScheduleDeparture))
