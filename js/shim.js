@@ -431,9 +431,20 @@ function closedBackend(old, rules) {
   };
 }
 
+// The class's `create` (the latest `defineWebSocketClass` was given), the
+// class once declared, and the WebSocket `preinstall` replaced, until wasm's
+// install takes it.
+let createBackend = null;
+let declared = null;
+let preinstalled = null;
+
 /// Declares the WebSocket class. `create(instance, url, protocols)` returns the
-/// Rust backend for a new instance or throws the DOMException to report.
+/// Rust backend for a new instance or throws the DOMException to report. The
+/// class is declared once: a later call returns it, its sockets made by the
+/// new `create` from then on.
 export function defineWebSocketClass(create) {
+  createBackend = create;
+  if (declared !== null) return declared;
   let self = null;
   let isOwn;
   // The receiver check in each member: `#b in this` (a TypeError for a
@@ -465,7 +476,7 @@ export function defineWebSocketClass(create) {
       const href = `${url}`;
       const list = toProtocols(protocols);
       super();
-      this.#b = create(this, href, list);
+      this.#b = createBackend(this, href, list);
     }
 
     get url() { return #b in this ? this.#b.url() : viaOwner(self, this, 'url', GET, []); }
@@ -596,7 +607,56 @@ export function defineWebSocketClass(create) {
   for (const key of Reflect.ownKeys(proto)) ops[key] = Object.getOwnPropertyDescriptor(proto, key);
   self = { owns: (o) => ((typeof o === 'object' && o !== null) || typeof o === 'function') && isOwn(o), ops };
   joinHub(self);
+  declared = exported;
   return exported;
+}
+
+/// The classic script's start, before any wasm: declares the class and puts
+/// it in place of the global `WebSocket`, whose `create` calls `load()`
+/// first, which must instantiate the wasm and run its `install()` (that
+/// takes the class and the replaced WebSocket: `takePreinstalled`). False,
+/// with nothing done, where there is no `WebSocket` to replace, the class
+/// was declared already, or the global cannot be set: the caller then
+/// installs through the wasm, which reports why.
+export function preinstall(load) {
+  const native = globalThis.WebSocket;
+  if (typeof native !== 'function' || declared !== null) return false;
+  const lazy = function (target, url, protocols) {
+    load();
+    if (createBackend === lazy) throw new Error('wsroute: the wasm did not take the WebSocket class');
+    return createBackend(target, url, protocols);
+  };
+  let set = false;
+  try {
+    set = Reflect.set(globalThis, 'WebSocket', defineWebSocketClass(lazy));
+  } catch {
+    set = false;
+  }
+  if (set) preinstalled = native;
+  return set;
+}
+
+/// The WebSocket `preinstall` replaced, once (then null): wasm's install
+/// takes it as the native one and leaves the global as it is.
+export function takePreinstalled() {
+  const native = preinstalled;
+  preinstalled = null;
+  return native;
+}
+
+// The browser's own timers and clock, as they were when wsroute loaded
+// (wasm's timers run on them): fake timers a test installs later do not slow
+// or freeze wsroute's.
+const clock = {
+  setTimeout: globalThis.setTimeout,
+  clearTimeout: globalThis.clearTimeout,
+  performance: globalThis.performance,
+  now: typeof performance === 'object' && performance !== null ? performance.now : undefined,
+};
+
+/// The timers and clock taken when wsroute loaded.
+export function ownClock() {
+  return clock;
 }
 
 /// `keys` in the order `template` has them (keys it lacks last, as they were).

@@ -8,9 +8,20 @@ use wasm_bindgen::prelude::*;
 #[cfg_attr(not(feature = "global-script"), wasm_bindgen(module = "/js/shim.js"))]
 #[cfg_attr(feature = "global-script", wasm_bindgen(js_namespace = __wsroute_glue))]
 extern "C" {
-    /// Declares the shim class around a backend factory.
+    /// Declares the shim class around a backend factory (once: a later call
+    /// gives the class this factory and returns it).
     #[wasm_bindgen(js_name = defineWebSocketClass)]
     pub fn define_websocket_class(create: &JsValue) -> js_sys::Function;
+
+    /// The `WebSocket` the classic script replaced before the wasm loaded
+    /// (the class is in place already), once; `None` otherwise.
+    #[wasm_bindgen(js_name = takePreinstalled)]
+    pub fn take_preinstalled() -> Option<js_sys::Function>;
+
+    /// `{ setTimeout, clearTimeout, performance, now }` as they were when
+    /// the JS glue loaded.
+    #[wasm_bindgen(js_name = ownClock)]
+    pub fn own_clock() -> JsValue;
 
     #[wasm_bindgen(js_name = callCatching)]
     fn call_catching(f: &js_sys::Function, this: &JsValue, arg: &JsValue) -> bool;

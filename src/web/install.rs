@@ -29,13 +29,23 @@ pub(crate) enum Failed {
     Threw(JsValue),
 }
 
-/// Replaces the global `WebSocket` with wsroute's class (idempotent).
+/// Replaces the global `WebSocket` with wsroute's class (idempotent). Where
+/// the classic script put the class in place before loading the wasm, takes
+/// the `WebSocket` it replaced as the native one and leaves the global as it
+/// is (a page may have wrapped the class since).
 pub(crate) fn install() -> Result<(), Failed> {
     if registry::with(|r| r.installed) {
         return Ok(());
     }
     timer::capture();
     let shim = shim();
+    if let Some(native) = glue::take_preinstalled() {
+        registry::with(|r| {
+            r.native = Some(native);
+            r.installed = true;
+        });
+        return Ok(());
+    }
     let current = env::global_websocket();
     if current != JsValue::from(shim.clone()) {
         let native = current

@@ -1,5 +1,5 @@
 //! Timers on the browser's own `setTimeout`, and its clock
-//! (`performance.now()`), captured once (at install, or at first use): fake
+//! (`performance.now()`), as the JS glue took them when wsroute loaded: fake
 //! timers a test installs later do not slow or freeze them.
 
 use std::cell::RefCell;
@@ -7,6 +7,8 @@ use std::cell::RefCell;
 use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
+
+use super::glue;
 
 /// The global `setTimeout` and `clearTimeout` as they were when captured,
 /// and `performance` with its `now`.
@@ -21,28 +23,29 @@ thread_local! {
     static CLOCK: RefCell<Option<Clock>> = const { RefCell::new(None) };
 }
 
-fn global_function(name: &str) -> Option<Function> {
-    Reflect::get(&js_sys::global(), &JsValue::from_str(name))
+/// `clock[name]` if it is a function.
+fn clock_function(clock: &JsValue, name: &str) -> Option<Function> {
+    Reflect::get(clock, &JsValue::from_str(name))
         .ok()?
         .dyn_into()
         .ok()
 }
 
-/// Captures the timer functions now, unless they were captured before.
+/// Captures the timer functions, unless they were captured before: those the
+/// JS glue took when wsroute loaded ([`glue::own_clock`]), before any page
+/// script could replace them.
 pub(crate) fn capture() {
     CLOCK.with(|c| {
         let mut c = c.borrow_mut();
         if c.is_none() {
+            let clock = glue::own_clock();
             if let (Some(set), Some(clear)) = (
-                global_function("setTimeout"),
-                global_function("clearTimeout"),
+                clock_function(&clock, "setTimeout"),
+                clock_function(&clock, "clearTimeout"),
             ) {
-                let performance =
-                    Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))
-                        .unwrap_or(JsValue::UNDEFINED);
-                let now = Reflect::get(&performance, &JsValue::from_str("now"))
-                    .ok()
-                    .and_then(|f| f.dyn_into().ok());
+                let performance = Reflect::get(&clock, &JsValue::from_str("performance"))
+                    .unwrap_or(JsValue::UNDEFINED);
+                let now = clock_function(&clock, "now");
                 *c = Some(Clock {
                     set,
                     clear,

@@ -15,3 +15,13 @@ test('works under Content-Security-Policy: script-src \'self\' \'wasm-unsafe-eva
   assert.ok(installed, 'wsroute installed');
   assert.deepEqual(violations, [], 'no CSP violation reported');
 });
+
+test('under a policy without \'wasm-unsafe-eval\' the script throws at once and installs nothing', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${env.httpURL}/csp-no-wasm.html`);
+  const after = await page.evaluate(() => window.__after);
+  assert.deepEqual(after, { native: true, api: 'undefined' }, 'the native WebSocket stays; no wsroute API');
+  assert.equal(errors.length, 1, `one error, where the script started: ${errors.join(' | ')}`);
+  assert.match(errors[0], /CompileError|WebAssembly|Content Security Policy|unsafe-eval/i);
+});

@@ -151,24 +151,51 @@ pub fn global_script(
         "return Object.assign({ initSync }, exports);",
     );
     s.push_str(&strip_comments(&glue));
-    // The wasm as a packed literal and its decoder (pack.rs says why).
-    s.push_str("const __wsroute_bytes = ");
+    // The wasm is unpacked (pack.rs says how), compiled and instantiated on
+    // first use: the first `new WebSocket` or API call. Until then the class
+    // stands in place with no wasm behind it (the shim's `preinstall`), so a
+    // page or frame that never opens a socket pays for none of it. Its
+    // `install()` then takes the class. A failure to instantiate is kept and
+    // thrown again by every later use.
+    s.push_str(
+        "const __wsroute_apply = Reflect.apply;\nconst api = {};\nlet __wsroute_ready = null;\n",
+    );
+    s.push_str(
+        "function __wsroute_load() {\n\
+         \x20 if (__wsroute_ready === true) return;\n\
+         \x20 if (__wsroute_ready !== null) throw __wsroute_ready;\n\
+         \x20 const t = performance.now();\n\
+         \x20 try {\n\
+         \x20   wasm_bindgen.initSync({ module: ",
+    );
     s.push_str(&super::pack::unpack_expr(
         &super::pack::pack(wasm),
         wasm.len(),
     ));
-    s.push_str(";\n");
-    s.push_str("wasm_bindgen.initSync({ module: __wsroute_bytes });\n");
-    s.push_str("const api = {};\n");
+    s.push_str(
+        " });\n\
+         \x20 } catch (e) {\n\
+         \x20   __wsroute_ready = e;\n\
+         \x20   throw e;\n\
+         \x20 }\n\
+         \x20 __wsroute_ready = true;\n\
+         \x20 api.__loadMs = performance.now() - t;\n\
+         \x20 wasm_bindgen.install();\n\
+         }\n",
+    );
     let list: Vec<String> = api.iter().map(|n| json_str(n)).collect();
     let _ = writeln!(
         s,
-        "for (const name of [{}]) {{\n  if (typeof wasm_bindgen[name] !== \"function\") throw new Error(\"wsroute: the wasm lacks \" + name);\n  api[name] = wasm_bindgen[name];\n}}",
+        "for (const name of [{}]) {{\n  const f = wasm_bindgen[name];\n  if (typeof f !== \"function\") throw new Error(\"wsroute: the wasm lacks \" + name);\n  api[name] = function () {{\n    __wsroute_load();\n    return __wsroute_apply(f, undefined, arguments);\n  }};\n}}",
         list.join(", ")
     );
     let _ = writeln!(s, "api.version = {v};\napi.__loaded = true;");
+    // Where wasm may not be compiled (a Content-Security-Policy without
+    // 'wasm-unsafe-eval'), an empty module throws now, as the script
+    // always did, and nothing is installed.
+    s.push_str("new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));\n");
     s.push_str(
-        "globalThis.wsroute = api;\napi.install();\napi.__installMs = performance.now() - __wsroute_t0;\n})();\n",
+        "globalThis.wsroute = api;\nif (!__wsroute_glue.preinstall(__wsroute_load)) __wsroute_load();\napi.__installMs = performance.now() - __wsroute_t0;\n})();\n",
     );
     s
 }
@@ -278,28 +305,37 @@ mod tests {
         assert!(s.contains(
             "const __wsroute_glue = (function () {\nfunction a() {}\n;\nreturn { a };\n})();"
         ));
+        assert!(s.contains("wasm_bindgen.initSync({ module: (function (s, len) {"));
         assert!(s.contains("new WebAssembly.Module(new Uint8Array([0,97,115,109,"));
-        assert!(s.contains("wasm_bindgen.initSync({ module: __wsroute_bytes });"));
         assert!(s.contains("api.version = \"1.2.3\";"));
         assert!(s.trim_end().ends_with(
-            "api.install();\napi.__installMs = performance.now() - __wsroute_t0;\n})();"
+            "if (!__wsroute_glue.preinstall(__wsroute_load)) __wsroute_load();\n\
+             api.__installMs = performance.now() - __wsroute_t0;\n})();"
         ));
     }
-    /// The script hands the wasm's bytes, unpacked, to the glue.
-    #[test]
-    fn the_glue_gets_the_wasm_s_bytes() {
-        let bytes: Vec<u8> = (0..=255u8).chain([0, 97, 115, 109]).collect();
-        let glue = "let wasm_bindgen = { initSync({ module }) { globalThis.__got = Array.from(module).join(','); }, install() {} };\n";
+
+    /// Runs the classic script built around `shim` (whose `preinstall`
+    /// answers `preinstalled`) and a glue whose `initSync` records the bytes
+    /// it gets (or throws, with `fail`), then `then`; what it logs.
+    fn run_script(bytes: &[u8], preinstalled: bool, fail: bool, then: &str) -> String {
+        let shim = format!(
+            "function preinstall(load) {{ globalThis.__load = load; return {preinstalled}; }}\n"
+        );
+        let glue = format!(
+            "let wasm_bindgen = {{ initSync({{ module }}) {{ if ({fail}) throw new Error('no'); \
+             globalThis.__got = Array.from(module).join(','); }}, \
+             install() {{ globalThis.__installs = (globalThis.__installs || 0) + 1; }}, \
+             on(x) {{ return 'on:' + x; }} }};\n"
+        );
         let script = global_script(
             "0.0.0",
-            "function a() {}\n",
-            &["a".to_string()],
-            glue,
-            &bytes,
-            &["install".to_string()],
+            &shim,
+            &["preinstall".to_string()],
+            &glue,
+            bytes,
+            &["install".to_string(), "on".to_string()],
         );
-        let want: Vec<String> = bytes.iter().map(u8::to_string).collect();
-        let program = format!("{script}\nconsole.log(__got);");
+        let program = format!("{script}\n{then}");
         let out = std::process::Command::new("node")
             .args(["-e", &program])
             .output()
@@ -309,8 +345,51 @@ mod tests {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), want.join(","));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
+
+    /// The script hands the wasm's bytes, unpacked, to the glue, on first
+    /// use: not before, and once.
+    #[test]
+    fn the_glue_gets_the_wasm_s_bytes_on_first_use() {
+        let bytes: Vec<u8> = (0..=255u8).chain([0, 97, 115, 109]).collect();
+        let want: Vec<String> = bytes.iter().map(u8::to_string).collect();
+        let got = run_script(
+            &bytes,
+            true,
+            false,
+            "console.log(typeof __got, typeof wsroute.__loadMs);\n\
+             console.log(wsroute.on(1), wsroute.on(2), __installs);\n\
+             console.log(__got);",
+        );
+        assert_eq!(
+            got,
+            format!("undefined undefined\non:1 on:2 1\n{}", want.join(","))
+        );
+    }
+
+    /// Where the class could not be put in place first, the wasm loads and
+    /// installs at once.
+    #[test]
+    fn without_a_preinstall_the_wasm_loads_at_once() {
+        let got = run_script(b"\0asm", false, false, "console.log(__got, __installs);");
+        assert_eq!(got, "0,97,115,109 1");
+    }
+
+    /// A failed load is thrown to every use, the same error each time.
+    #[test]
+    fn a_failed_load_throws_at_every_use() {
+        let got = run_script(
+            b"\0asm",
+            true,
+            true,
+            "const a = (() => { try { wsroute.on(1); } catch (e) { return e; } })();\n\
+             const b = (() => { try { __load(); } catch (e) { return e; } })();\n\
+             console.log(a.message, a === b, typeof __installs);",
+        );
+        assert_eq!(got, "no true undefined");
+    }
+
     #[test]
     fn global_dts_lists_the_api() {
         let d = global_dts(

@@ -39,6 +39,12 @@ pub const CSP_PAGE: &str = "/csp.html";
 pub const CSP_POLICY: &str =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ws: wss:";
 
+/// The e2e page served with a policy that forbids compiling wasm.
+pub const CSP_NO_WASM_PAGE: &str = "/csp-no-wasm.html";
+/// Its policy: scripts from the site only, no 'wasm-unsafe-eval'.
+pub const CSP_NO_WASM_POLICY: &str =
+    "default-src 'self'; script-src 'self'; connect-src 'self' ws: wss:";
+
 /// The names of the wasm-bindgen-test binaries (`tests/NAME.rs`).
 pub fn wasm_targets(root: &std::path::Path) -> Result<Vec<String>> {
     Ok(discover::discover_wasm_targets(root)?.tests)

@@ -10,7 +10,7 @@ use super::report::Suite;
 use super::results::{
     check_host_output, check_wasm_output, parse_plain_summary, parse_test_result,
 };
-use super::{CSP_PAGE, CSP_POLICY};
+use super::{CSP_NO_WASM_PAGE, CSP_NO_WASM_POLICY, CSP_PAGE, CSP_POLICY};
 use crate::http::{Site, StaticServer};
 use crate::setup::{geckodriver_path, wasm_pack_path};
 use crate::util::{Result, cmd, run_tee};
@@ -311,6 +311,7 @@ fn e2e_site(root: &Path, echo_url: &str) -> Site {
         .mount("/demo/", root.join("www"))
         .file("/config.js", config)
         .csp(CSP_PAGE, CSP_POLICY)
+        .csp(CSP_NO_WASM_PAGE, CSP_NO_WASM_POLICY)
 }
 
 pub fn e2e_suite(root: &Path, echo_url: &str) -> Result<Suite> {
