@@ -305,7 +305,6 @@ pub fn named_global_wasm() -> Result<PathBuf> {
     Ok(wasm)
 }
 
-/// `wasm-opt -Oz` on `wasm` in place, with `extra` flags.
 /// The classic script with terser's short names for its local variables and
 /// functions (whitespace too) and without the functions nothing calls;
 /// function and class names stay (stack traces and `Function#name` show
@@ -349,6 +348,7 @@ fn minify(script: String, work: &Path) -> String {
     }
 }
 
+/// `wasm-opt -Oz` on `wasm` in place, with `extra` flags.
 fn wasm_opt(wasm: &Path, extra: &[&str]) {
     // binaryen from npm (xtask/tools) first: Debian 12's wasm-opt 108 breaks
     // wasm-bindgen 0.2.130 output (caught by the export check below).
