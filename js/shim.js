@@ -3,7 +3,9 @@
 // A real EventTarget subclass can only be declared in JavaScript, so this file
 // declares it: constants, accessors, send/close, event-handler attributes and
 // the WebIDL argument conversions. Every behaviour lives in Rust: the class
-// forwards each call to the backend object Rust returns from `create`.
+// forwards each call to the backend object Rust returns from `create`. (The
+// classic script puts the class in place before its wasm is loaded:
+// `preinstall`, whose `create` loads the wasm first.)
 //
 // Convention (the global-script build depends on it): every export is a
 // top-level `export function` / `export const` declaration.
@@ -48,10 +50,10 @@ function hasBrand(getter, value) {
   }
 }
 
-// A failed brand check throws, and an exception costs more than the rest of
-// a binary message's way through wsroute: views are told apart first (with
-// no exception), and a Blob is checked only once the value is not an
-// ArrayBuffer, so the common messages (strings, views, ArrayBuffers) throw none.
+// A failed brand check throws, and an exception takes microseconds (its stack
+// is captured): views are told apart first (with no exception), and a Blob is
+// checked only once the value is not an ArrayBuffer, so the common messages
+// (strings, views, ArrayBuffers) throw none.
 
 /// Whether `value` is an ArrayBuffer (of any realm; not a SharedArrayBuffer).
 export function isArrayBuffer(value) {
