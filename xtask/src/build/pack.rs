@@ -1,6 +1,6 @@
 //! How the classic script carries its wasm: as a string literal of printable
-//! ASCII that gzip compresses as well as the wasm itself, decoded at start by
-//! a wasm decoder of a few hundred bytes.
+//! ASCII that gzip compresses as well as the wasm itself, decoded on first
+//! use by a wasm decoder of a few hundred bytes.
 //!
 //! Base64 breaks the wasm's byte alignment (three bytes become four
 //! characters), so gzip finds far fewer repeats in it: the base64 text of a
@@ -14,10 +14,9 @@
 //! A decoding loop in JavaScript runs in the interpreter this early and
 //! costs several milliseconds, so the loop runs in a wasm module of its own:
 //! the page's `TextEncoder` copies the literal into that module's memory and
-//! one call decodes it through a 384-byte table the build writes into the
-//! module. What that costs beside `Uint8Array.fromBase64` is measured, not
-//! assumed: `cargo xtask bench --baseline REV` times both scripts' installs
-//! on alternating pages.
+//! one call decodes it in place through a 384-byte table the build writes
+//! into the module. It runs on first use, when the script loads its wasm:
+//! `wsroute.__loadMs` times that load (the bench's first-use rows).
 
 /// Characters that stand for themselves in the literal, in rank order.
 fn direct() -> Vec<u8> {
@@ -77,18 +76,21 @@ pub fn pack(bytes: &[u8]) -> Packed {
     }
 }
 
-/// The JavaScript expression that evaluates to the decoded bytes (a
-/// `Uint8Array` of their own, not a view of the decoder's memory).
+/// The JavaScript expression that evaluates to the decoded bytes: a view of
+/// the decoder's memory, where they are decoded in place over the literal
+/// (each byte is at least one character, so a byte is written only where a
+/// character was read already). Memory touched once costs less than two
+/// fresh regions (the first touch of a page is what is slow), and no copy is
+/// made: `WebAssembly.Module` copies what it is given.
 pub fn unpack_expr(p: &Packed, len: usize) -> String {
     let decoder: Vec<String> = p.decoder.iter().map(u8::to_string).collect();
     format!(
         "(function (s, len) {{\n\
-         \x20 const at = {TABLE_LEN} + s.length;\n\
-         \x20 const memory = new WebAssembly.Memory({{ initial: Math.ceil((at + len) / 65536) }});\n\
+         \x20 const memory = new WebAssembly.Memory({{ initial: Math.ceil(({TABLE_LEN} + s.length) / 65536) }});\n\
          \x20 new TextEncoder().encodeInto(s, new Uint8Array(memory.buffer, {TABLE_LEN}));\n\
          \x20 const d = new WebAssembly.Module(new Uint8Array([{}]));\n\
-         \x20 new WebAssembly.Instance(d, {{ e: {{ m: memory }} }}).exports.d(s.length, at);\n\
-         \x20 return new Uint8Array(memory.buffer).slice(at, at + len);\n\
+         \x20 new WebAssembly.Instance(d, {{ e: {{ m: memory }} }}).exports.d(s.length, {TABLE_LEN});\n\
+         \x20 return new Uint8Array(memory.buffer, {TABLE_LEN}, len);\n\
          }})(\"{}\", {len})",
         decoder.join(","),
         p.text
@@ -97,7 +99,7 @@ pub fn unpack_expr(p: &Packed, len: usize) -> String {
 
 /// The decoder: imports its memory as `e.m`, holds the table as a data
 /// segment at 0, and exports `d(n, out)`, which decodes the `n` characters
-/// at `TABLE_LEN` into the bytes at `out`.
+/// at `TABLE_LEN` into the bytes at `out` (`TABLE_LEN` itself: in place).
 fn decoder(table: &[u8]) -> Vec<u8> {
     // Locals: 0 n, 1 out (params); 2 i, 3 c, 4 k (escape, then class
     // offset), 5 end. No branch per character but the loop's own: Liftoff,
