@@ -347,9 +347,10 @@ const microtask = queueMicrotask;
 let retireNow = null;
 let goDirect = null;
 
-/// Has `target`'s `send()`, `readyState` and `bufferedAmount` go straight to
-/// the native `socket` (an unobserved pass-through socket's, which does all
-/// their work natively), or through the backend again when `socket` is null.
+/// Has `target`'s members go straight to the native `socket` (an unobserved
+/// pass-through socket's, which does all their work natively: the page's
+/// object itself, or one it forwards), or through the backend again when
+/// `socket` is null.
 export function direct(target, socket) {
   if (goDirect !== null) goDirect(target, socket);
 }
@@ -446,78 +447,216 @@ let createBackend = null;
 let declared = null;
 let preinstalled = null;
 
-/// Declares the WebSocket class. `create(instance, url, protocols)` returns the
-/// Rust backend for a new instance or throws the DOMException to report. The
-/// class is declared once: a later call returns it, its sockets made by the
-/// new `create` from then on.
+// The native interface's members (of the WebSocket the class replaces), run
+// on a native socket by the accessors below. A pass-through socket is the
+// page's object itself (see `instance`): its members are wsroute's, so
+// wasm reaches the native ones through these, never by property access.
+let nativeMember = null;
+const MEMBERS = ['url', 'readyState', 'bufferedAmount', 'extensions', 'protocol', 'binaryType', 'send', 'close'];
+
+/// The native members of `replaced.prototype`, or null when one is missing
+/// (a WebSocket that is not the browser's: its sockets are never the page's
+/// objects, and wasm reaches them by property access).
+function nativeMembers(replaced) {
+  const members = Object.create(null);
+  try {
+    for (const key of MEMBERS) {
+      const d = Object.getOwnPropertyDescriptor(replaced.prototype, key);
+      const f = d === undefined ? undefined : key === 'send' || key === 'close' ? d.value : d.get;
+      if (typeof f !== 'function') return null;
+      members[key] = f;
+      if (key === 'binaryType') {
+        if (typeof d.set !== 'function') return null;
+        members.setBinaryType = d.set;
+      }
+    }
+  } catch {
+    return null;
+  }
+  return members;
+}
+
+/// Whether a pass-through socket can be the page's object itself.
+export function canBeNative() {
+  return nativeMember !== null;
+}
+
+/// `key` (a member of `MEMBERS`, or `setBinaryType`) of the native socket
+/// `socket`, called with `args`.
+function onNative(socket, key, args) {
+  if (nativeMember === null) {
+    if (key === 'send' || key === 'close') return apply(socket[key], socket, args);
+    if (key === 'setBinaryType') return void (socket.binaryType = args[0]);
+    return socket[key];
+  }
+  return apply(nativeMember[key], socket, args);
+}
+
+/// The native socket's `readyState` (its other members likewise).
+export function nativeReadyState(socket) { return onNative(socket, 'readyState', []); }
+export function nativeBufferedAmount(socket) { return onNative(socket, 'bufferedAmount', []); }
+export function nativeUrl(socket) { return onNative(socket, 'url', []); }
+export function nativeProtocol(socket) { return onNative(socket, 'protocol', []); }
+export function nativeExtensions(socket) { return onNative(socket, 'extensions', []); }
+export function nativeBinaryType(socket) { return onNative(socket, 'binaryType', []); }
+export function nativeSetBinaryType(socket, value) { onNative(socket, 'setBinaryType', [value]); }
+export function nativeSend(socket, data) { onNative(socket, 'send', [data]); }
+export function nativeClose(socket, code, reason) { onNative(socket, 'close', [code, reason]); }
+
+const EventTargetCtor = EventTarget;
+const stopImmediate = Event.prototype.stopImmediatePropagation;
+const SOCKET_EVENTS = ['open', 'message', 'error', 'close'];
+const ignore = () => {};
+
+/// Listens to the page's own native socket `socket` (a pass-through socket
+/// is one), first among its listeners. Until `take`, the listeners only
+/// call `closed()` on its close event. After `take(open, message, error,
+/// close)` every event the browser fires there goes to that handler alone
+/// (the page hears what wsroute fires, untrusted: those pass), for good:
+/// `release()` only drops the handlers.
+export function gate(socket, closed) {
+  let taken = null;
+  for (const type of SOCKET_EVENTS) {
+    addListener.call(socket, type, (e) => {
+      // (`isTrusted` is an own, unforgeable property of every event.)
+      if (!e.isTrusted) return;
+      if (taken === null) {
+        if (type === 'close') closed();
+        return;
+      }
+      apply(stopImmediate, e, []);
+      taken[type](e);
+    });
+  }
+  return {
+    take(open, message, error, close) {
+      taken = { open, message, error, close };
+    },
+    release() {
+      closed = ignore;
+      if (taken !== null) taken = { open: ignore, message: ignore, error: ignore, close: ignore };
+    },
+  };
+}
+
+// Gives an object wsroute's private fields: a class whose parent
+// constructor returns the object it is given (a return override) installs
+// its fields on that object, whatever made it.
+function Returner(o) {
+  return o;
+}
+let stamp = null;
+
+/// The page's object of a new socket, of class `newTarget`: the native socket
+/// itself, made by `native` (the browser's constructor) with `url` and
+/// `protocols` when `native` is given, else a plain EventTarget.
+export function instance(newTarget, native, url, protocols) {
+  return native === null || native === undefined
+    ? Reflect.construct(EventTargetCtor, [], newTarget)
+    : Reflect.construct(native, [url, protocols], newTarget);
+}
+
+/// Makes `o` (from `instance`) a socket of the class, answered by `backend`,
+/// or by the native members of `native` (`o` itself, or the native socket
+/// an unobserved one forwards) until `direct(o, null)`.
+export function own(o, backend, native) {
+  stamp(o, backend, native);
+}
+
+/// Declares the WebSocket class. `create(url, protocols, newTarget)` returns
+/// the page's object of a new socket (see `instance` and `own`) or throws
+/// the DOMException to report. The class is declared once: a later call
+/// returns it, its sockets made by the new `create` from then on.
 export function defineWebSocketClass(create) {
   createBackend = create;
   if (declared !== null) return declared;
+  const replaced = globalThis.WebSocket;
+  nativeMember = typeof replaced === 'function' ? nativeMembers(replaced) : null;
   let self = null;
   let isOwn;
-  // The receiver check in each member: `#b in this` (a TypeError for a
-  // primitive), else another realm's socket (run there), else a TypeError.
-  class WebSocket extends EventTarget {
-    #b;
-    // The native socket `direct()` set, else null.
+  // The members, declared where the private fields are: the receiver check
+  // in each is `#b in this` (a TypeError for a primitive), else another
+  // realm's socket (run there), else a TypeError. `#n` is the native socket
+  // the members go straight to (the page's object itself, or one an
+  // unobserved socket forwards), else null: the backend answers.
+  class Members extends Returner {
+    #b = null;
     #n = null;
     #handlers = null;
 
     static {
       isOwn = (o) => #b in o;
+      stamp = (o, b, n) => {
+        new Members(o);
+        o.#b = b;
+        o.#n = n ?? null;
+      };
       goDirect = (o, n) => {
         if (#b in o) o.#n = n;
       };
       retireNow = (o, rules) => {
         const old = #b in o ? o.#b : null;
         if (old === null || typeof old.free !== 'function') return;
-        o.#n = null;
-        o.#b = closedBackend(old, rules);
+        if (o.#n === o) o.#b = null;
+        else {
+          o.#n = null;
+          o.#b = closedBackend(old, rules);
+        }
         old.free();
       };
     }
 
-    constructor(url, protocols = undefined) {
-      if (arguments.length < 1) {
-        throw new TypeError("Failed to construct 'WebSocket': 1 argument required, but only 0 present.");
-      }
-      const href = `${url}`;
-      const list = toProtocols(protocols);
-      super();
-      this.#b = createBackend(this, href, list);
+    get url() {
+      if (!(#b in this)) return viaOwner(self, this, 'url', GET, []);
+      const n = this.#n;
+      return n !== null ? onNative(n, 'url', []) : this.#b.url();
     }
-
-    get url() { return #b in this ? this.#b.url() : viaOwner(self, this, 'url', GET, []); }
     get readyState() {
       if (!(#b in this)) return viaOwner(self, this, 'readyState', GET, []);
       const n = this.#n;
-      return n !== null ? n.readyState : this.#b.readyState();
+      return n !== null ? onNative(n, 'readyState', []) : this.#b.readyState();
     }
     get bufferedAmount() {
       if (!(#b in this)) return viaOwner(self, this, 'bufferedAmount', GET, []);
       const n = this.#n;
-      return n !== null ? n.bufferedAmount : this.#b.bufferedAmount();
+      return n !== null ? onNative(n, 'bufferedAmount', []) : this.#b.bufferedAmount();
     }
-    get extensions() { return #b in this ? this.#b.extensions() : viaOwner(self, this, 'extensions', GET, []); }
-    get protocol() { return #b in this ? this.#b.protocol() : viaOwner(self, this, 'protocol', GET, []); }
-    get binaryType() { return #b in this ? this.#b.binaryType() : viaOwner(self, this, 'binaryType', GET, []); }
+    get extensions() {
+      if (!(#b in this)) return viaOwner(self, this, 'extensions', GET, []);
+      const n = this.#n;
+      return n !== null ? onNative(n, 'extensions', []) : this.#b.extensions();
+    }
+    get protocol() {
+      if (!(#b in this)) return viaOwner(self, this, 'protocol', GET, []);
+      const n = this.#n;
+      return n !== null ? onNative(n, 'protocol', []) : this.#b.protocol();
+    }
+    get binaryType() {
+      if (!(#b in this)) return viaOwner(self, this, 'binaryType', GET, []);
+      const n = this.#n;
+      return n !== null ? onNative(n, 'binaryType', []) : this.#b.binaryType();
+    }
     set binaryType(value) {
-      if (#b in this) this.#b.setBinaryType(`${value}`);
-      else viaOwner(self, this, 'binaryType', SET, [value]);
+      if (!(#b in this)) return void viaOwner(self, this, 'binaryType', SET, [value]);
+      const n = this.#n;
+      if (n !== null) onNative(n, 'setBinaryType', [value]);
+      else this.#b.setBinaryType(`${value}`);
     }
 
     // WebIDL's order: the receiver, then the argument count, then each
-    // argument's conversion.
+    // argument's conversion (the native member converts its own).
     send(data) {
       if (!(#b in this)) return viaOwner(self, this, 'send', CALL, arguments);
       if (arguments.length < 1) throw missingArgument('send');
       const n = this.#n;
-      if (n !== null) n.send(data);
+      if (n !== null) onNative(n, 'send', [data]);
       else this.#b.send(toMessage(data));
     }
 
     close(code = undefined, reason = undefined) {
       if (!(#b in this)) return viaOwner(self, this, 'close', CALL, arguments);
+      const n = this.#n;
+      if (n !== null) return void onNative(n, 'close', arguments.length < 2 ? (arguments.length < 1 ? [] : [code]) : [code, reason]);
       const c = code === undefined ? undefined : Number(code);
       const r = reason === undefined ? undefined : `${reason}`;
       this.#b.close(c, r);
@@ -567,6 +706,24 @@ export function defineWebSocketClass(create) {
     }
   }
 
+  // The class itself: its constructor converts the arguments and returns
+  // the object `create` made (no `super()`: a constructor may return
+  // another object), which is of `new.target`'s class, subclasses included.
+  class WebSocket extends EventTarget {
+    constructor(url, protocols = undefined) {
+      if (arguments.length < 1) {
+        throw new TypeError("Failed to construct 'WebSocket': 1 argument required, but only 0 present.");
+      }
+      const href = `${url}`;
+      const list = toProtocols(protocols);
+      return createBackend(href, list, new.target);
+    }
+  }
+  const members = Members.prototype;
+  for (const key of Reflect.ownKeys(members)) {
+    if (key !== 'constructor') Object.defineProperty(WebSocket.prototype, key, Object.getOwnPropertyDescriptor(members, key));
+  }
+
   // WebIDL: attributes and operations are enumerable; constants are
   // enumerable, read-only and non-configurable on the interface and prototype.
   const proto = WebSocket.prototype;
@@ -586,7 +743,6 @@ export function defineWebSocketClass(create) {
   Object.defineProperty(proto, Symbol.toStringTag, { value: 'WebSocket', configurable: true });
   // Reflection (`Reflect.ownKeys`, for-in) lists the prototype's keys in
   // the order of the WebSocket being replaced, which differs by browser.
-  const replaced = globalThis.WebSocket;
   if (typeof replaced === 'function') reorder(proto, replaced.prototype);
   for (const c of constants) {
     Object.defineProperty(WebSocket, c, { configurable: false });
@@ -629,10 +785,10 @@ export function defineWebSocketClass(create) {
 export function preinstall(load) {
   const native = globalThis.WebSocket;
   if (typeof native !== 'function' || declared !== null) return false;
-  const lazy = function (target, url, protocols) {
+  const lazy = function (url, protocols, newTarget) {
     load();
     if (createBackend === lazy) throw new Error('wsroute: the wasm did not take the WebSocket class');
-    return createBackend(target, url, protocols);
+    return createBackend(url, protocols, newTarget);
   };
   let set = false;
   try {

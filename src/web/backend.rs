@@ -5,12 +5,14 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::closed;
 use super::data;
 use super::env;
-use super::glue;
+use super::glue::{self, NativeSocket};
+use super::native;
 use super::network::{self, Conditioned};
 use super::observe::sockets;
 use super::passthrough::Passthrough;
@@ -132,13 +134,13 @@ impl Conditioned for Slot {
     }
 }
 
-/// Makes the backend of a new socket: `target` is the class instance, `url`
-/// and `protocols` the constructor's converted arguments. Throws what the
-/// constructor must throw.
+/// Makes the page's object of a new socket, of class `new_target`, and its
+/// backend: `url` and `protocols` are the constructor's converted
+/// arguments. Throws what the constructor must throw.
 pub(crate) fn create_socket(
-    target: JsValue,
     url: String,
     protocols: JsValue,
+    new_target: JsValue,
 ) -> Result<JsValue, JsValue> {
     let quirks = env::quirks();
     let href =
@@ -161,15 +163,22 @@ pub(crate) fn create_socket(
     let observer = sockets::is_watched()
         .then(|| sockets::observe_new_socket(&href, &list()))
         .flatten();
-    let backend = match route {
-        // The fast path: the native socket itself.
-        None if conditions.is_clear() => Backend::Native(Passthrough::new(
-            &native,
-            target,
-            &url,
-            &protocols,
-            observer.clone(),
-        )?),
+    let plain = || glue::instance(&new_target, None, "", &JsValue::UNDEFINED);
+    let (target, backend, direct) = match route {
+        // Unobserved: the native socket is the page's object itself.
+        None if conditions.is_clear() && observer.is_none() && glue::can_be_native() => {
+            let target = glue::instance(&new_target, Some(&native), &url, &protocols)?;
+            let real: NativeSocket = target.clone().unchecked_into();
+            let p = Passthrough::new(real.clone(), target.clone(), true, None);
+            (target, Backend::Native(p), Some(real))
+        }
+        None if conditions.is_clear() => {
+            let real = native::construct(&native, &url, &protocols)?;
+            let target = plain()?;
+            let direct = observer.is_none().then(|| real.clone());
+            let p = Passthrough::new(real, target.clone(), false, observer.clone());
+            (target, Backend::Native(p), direct)
+        }
         _ => {
             let list = list();
             validate::validate_protocols(&list, quirks).map_err(|e| glue::dom_error(&e))?;
@@ -177,8 +186,9 @@ pub(crate) fn create_socket(
                 Some(route) => Start::Route(route.handler.clone()),
                 None => Start::Forward,
             };
-            Backend::Routed(Routed::new(Setup {
-                target,
+            let target = plain()?;
+            let routed = Routed::new(Setup {
+                target: target.clone(),
                 url: href.clone(),
                 protocols: list,
                 start,
@@ -186,14 +196,16 @@ pub(crate) fn create_socket(
                 native,
                 quirks,
                 observer: observer.clone(),
-            }))
+            });
+            (target, Backend::Routed(routed), None)
         }
     };
     let inner = Slot::new(backend, href);
+    glue::own(&target, &SocketBackend { inner }.into(), direct.as_ref());
     if let Some(o) = &observer {
         sockets::announce(o);
     }
-    Ok(SocketBackend { inner }.into())
+    Ok(target)
 }
 
 impl SocketBackend {

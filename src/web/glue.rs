@@ -41,15 +41,59 @@ extern "C" {
     /// as a closed socket (with `rules`) and frees the wasm one.
     pub fn retire(target: &JsValue, rules: &JsValue);
 
-    /// Has `target`'s `send()`, `readyState` and `bufferedAmount` reach the
-    /// native `socket` without a wasm call (`null`: through the backend).
+    /// Has `target`'s members reach the native `socket` without a wasm call
+    /// (`null`: through the backend).
     pub fn direct(target: &JsValue, socket: &JsValue);
+
+    /// Whether a pass-through socket can be the page's object itself (the
+    /// WebSocket the class replaced is the browser's).
+    #[wasm_bindgen(js_name = canBeNative)]
+    pub fn can_be_native() -> bool;
+
+    /// The page's object of a new socket, of class `new_target`: the native
+    /// socket made by `native` when given, else a plain `EventTarget`.
+    #[wasm_bindgen(catch)]
+    pub fn instance(
+        new_target: &JsValue,
+        native: Option<&js_sys::Function>,
+        url: &str,
+        protocols: &JsValue,
+    ) -> Result<JsValue, JsValue>;
+
+    /// Makes `o` (from `instance`) a socket of the class answered by
+    /// `backend`, or by the native members of `native` (`o` itself, or the
+    /// native socket an unobserved one forwards) while it is given.
+    pub fn own(o: &JsValue, backend: &JsValue, native: Option<&NativeSocket>);
+
+    /// Listens first to the page's own native socket `socket`: `closed` on
+    /// its close until the gate is taken, then every event to the handlers.
+    pub fn gate(socket: &JsValue, closed: &JsValue) -> Gate;
 
     /// In a microtask: frees the wasm half of `route` (a `WebSocketRoute` of
     /// a finished socket), which from then on answers as `finished` does,
     /// keeping its own `url()` and `protocols()`.
     #[wasm_bindgen(js_name = retireRoute)]
     pub fn retire_route(route: &JsValue, finished: &JsValue);
+
+    // A native socket's members, run as the browser's own (see `NativeSocket`).
+    #[wasm_bindgen(catch, js_name = nativeSend)]
+    fn native_send(s: &NativeSocket, data: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_name = nativeClose)]
+    fn native_close(s: &NativeSocket, code: &JsValue, reason: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(js_name = nativeReadyState)]
+    fn native_ready_state(s: &NativeSocket) -> u16;
+    #[wasm_bindgen(js_name = nativeBufferedAmount)]
+    fn native_buffered_amount(s: &NativeSocket) -> f64;
+    #[wasm_bindgen(js_name = nativeUrl)]
+    fn native_url(s: &NativeSocket) -> String;
+    #[wasm_bindgen(js_name = nativeProtocol)]
+    fn native_protocol(s: &NativeSocket) -> String;
+    #[wasm_bindgen(js_name = nativeExtensions)]
+    fn native_extensions(s: &NativeSocket) -> String;
+    #[wasm_bindgen(js_name = nativeBinaryType)]
+    fn native_binary_type(s: &NativeSocket) -> String;
+    #[wasm_bindgen(js_name = nativeSetBinaryType)]
+    fn native_set_binary_type(s: &NativeSocket, value: &str);
 
     /// Whether `value` is an ArrayBuffer of any realm (a brand check).
     #[wasm_bindgen(js_name = isArrayBuffer)]
@@ -101,30 +145,14 @@ extern "C" {
 
 #[wasm_bindgen]
 extern "C" {
-    /// A socket made by the browser's own `WebSocket` constructor. Only wsroute
-    /// holds these, so structural calls on them are safe.
+    /// A socket made by the browser's own `WebSocket` constructor. A
+    /// pass-through socket is also the page's object, whose members are
+    /// wsroute's: its native members are reached through the JS glue (the
+    /// methods below), never by property access.
     #[derive(Clone, Debug)]
     #[wasm_bindgen(extends = js_sys::Object)]
     pub type NativeSocket;
 
-    #[wasm_bindgen(method, catch, js_name = send)]
-    pub fn send_any(this: &NativeSocket, data: &JsValue) -> Result<(), JsValue>;
-    #[wasm_bindgen(method, catch, js_name = close)]
-    pub fn close_any(this: &NativeSocket, code: &JsValue, reason: &JsValue) -> Result<(), JsValue>;
-    #[wasm_bindgen(method, getter, js_name = readyState)]
-    pub fn ready_state(this: &NativeSocket) -> u16;
-    #[wasm_bindgen(method, getter, js_name = bufferedAmount)]
-    pub fn buffered_amount(this: &NativeSocket) -> f64;
-    #[wasm_bindgen(method, getter)]
-    pub fn url(this: &NativeSocket) -> String;
-    #[wasm_bindgen(method, getter)]
-    pub fn protocol(this: &NativeSocket) -> String;
-    #[wasm_bindgen(method, getter)]
-    pub fn extensions(this: &NativeSocket) -> String;
-    #[wasm_bindgen(method, getter, js_name = binaryType)]
-    pub fn binary_type(this: &NativeSocket) -> String;
-    #[wasm_bindgen(method, setter, js_name = binaryType)]
-    pub fn set_binary_type(this: &NativeSocket, value: &str);
     #[wasm_bindgen(method, setter)]
     pub fn set_onopen(this: &NativeSocket, f: Option<&js_sys::Function>);
     #[wasm_bindgen(method, setter)]
@@ -133,6 +161,17 @@ extern "C" {
     pub fn set_onerror(this: &NativeSocket, f: Option<&js_sys::Function>);
     #[wasm_bindgen(method, setter)]
     pub fn set_onclose(this: &NativeSocket, f: Option<&js_sys::Function>);
+
+    /// The gate `gate` returns.
+    #[derive(Clone, Debug)]
+    #[wasm_bindgen(extends = js_sys::Object)]
+    pub type Gate;
+    /// Sends every event the browser fires from now on to these handlers alone.
+    #[wasm_bindgen(method)]
+    pub fn take(this: &Gate, open: &JsValue, message: &JsValue, error: &JsValue, close: &JsValue);
+    /// Drops the handlers (the events stay stopped).
+    #[wasm_bindgen(method)]
+    pub fn release(this: &Gate);
 
     /// A `MessageEvent` a native socket fired; its fields as JS values.
     #[wasm_bindgen(extends = js_sys::Object)]
@@ -162,6 +201,36 @@ extern "C" {
 
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     pub fn console_error2(a: &str, b: &JsValue);
+}
+
+impl NativeSocket {
+    pub fn send_any(&self, data: &JsValue) -> Result<(), JsValue> {
+        native_send(self, data)
+    }
+    pub fn close_any(&self, code: &JsValue, reason: &JsValue) -> Result<(), JsValue> {
+        native_close(self, code, reason)
+    }
+    pub fn ready_state(&self) -> u16 {
+        native_ready_state(self)
+    }
+    pub fn buffered_amount(&self) -> f64 {
+        native_buffered_amount(self)
+    }
+    pub fn url(&self) -> String {
+        native_url(self)
+    }
+    pub fn protocol(&self) -> String {
+        native_protocol(self)
+    }
+    pub fn extensions(&self) -> String {
+        native_extensions(self)
+    }
+    pub fn binary_type(&self) -> String {
+        native_binary_type(self)
+    }
+    pub fn set_binary_type(&self, value: &str) {
+        native_set_binary_type(self, value)
+    }
 }
 
 /// `f.call(this, arg)`, with what it threw as the error.

@@ -14,7 +14,7 @@ fn shim() -> Function {
         return shim;
     }
     let create =
-        Closure::<dyn Fn(JsValue, String, JsValue) -> Result<JsValue, JsValue>>::new(create_socket)
+        Closure::<dyn Fn(String, JsValue, JsValue) -> Result<JsValue, JsValue>>::new(create_socket)
             .into_js_value();
     let shim = glue::define_websocket_class(&create);
     registry::with(|r| r.shim = Some(shim.clone()));

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Blob;
 
-use super::glue::{self, NativeSocket};
+use super::glue::{self, Gate, NativeSocket};
 use super::stats::{Held, Live};
 
 /// Creates a socket with the browser's own `WebSocket` constructor (captured
@@ -35,6 +35,9 @@ pub(crate) enum Incoming {
 /// The closures attached to a native socket, detached when it has closed.
 pub(crate) struct Attached {
     socket: NativeSocket,
+    /// The gate they listen through (the page's own native socket), else
+    /// they are its event handler attributes.
+    gate: Option<Gate>,
     _closures: Vec<Closure<dyn FnMut(JsValue)>>,
     _live: Live,
 }
@@ -48,8 +51,14 @@ pub(crate) struct Handlers<O, E, C> {
 }
 
 impl Attached {
-    /// Attaches `handlers` to `socket`'s event handler attributes.
-    pub(crate) fn attach<O, E, C>(socket: &NativeSocket, handlers: Handlers<O, E, C>) -> Self
+    /// Attaches `handlers` to `socket`'s event handler attributes, or
+    /// through `gate` when the socket is the page's object (then they hear
+    /// its events, and the page's listeners hear only what wsroute fires).
+    pub(crate) fn attach<O, E, C>(
+        socket: &NativeSocket,
+        gate: Option<Gate>,
+        handlers: Handlers<O, E, C>,
+    ) -> Self
     where
         O: FnMut() + 'static,
         E: FnMut() + 'static,
@@ -64,33 +73,68 @@ impl Attached {
         let open = Closure::<dyn FnMut(JsValue)>::new(move |_| open());
         let error = Closure::<dyn FnMut(JsValue)>::new(move |_| error());
         let close = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| close(e.unchecked_into()));
-        socket.set_onopen(Some(open.as_ref().unchecked_ref()));
-        socket.set_onerror(Some(error.as_ref().unchecked_ref()));
-        socket.set_onclose(Some(close.as_ref().unchecked_ref()));
-        let mut closures = vec![open, error, close];
-        match message {
+        let mut closures = Vec::with_capacity(4);
+        let message: JsValue = match message {
             Incoming::Handled(mut f) => {
                 let message =
                     Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| f(e.unchecked_into()));
-                socket.set_onmessage(Some(message.as_ref().unchecked_ref()));
+                let js = message.as_ref().clone();
                 closures.push(message);
+                js
             }
-            Incoming::FiredAgain(f) => socket.set_onmessage(Some(&f)),
+            Incoming::FiredAgain(f) => f.into(),
+        };
+        let (o, e, c) = (open.as_ref(), error.as_ref(), close.as_ref());
+        match &gate {
+            Some(g) => g.take(o, &message, e, c),
+            None => {
+                socket.set_onopen(Some(o.unchecked_ref()));
+                socket.set_onmessage(Some(message.unchecked_ref()));
+                socket.set_onerror(Some(e.unchecked_ref()));
+                socket.set_onclose(Some(c.unchecked_ref()));
+            }
         }
+        closures.extend([open, error, close]);
         Attached {
             socket: socket.clone(),
+            gate,
             _closures: closures,
             _live: Live::new(Held::NativeListeners),
         }
     }
 
+    /// Listens first to `socket`, the page's own object, which wsroute
+    /// leaves alone: `closed` runs on its close. Its gate (`gate_handle`)
+    /// is what `attach` takes if wsroute comes to handle the socket's events.
+    pub(crate) fn gate(socket: &NativeSocket, closed: impl FnMut() + 'static) -> Self {
+        let mut closed = closed;
+        let closed = Closure::<dyn FnMut(JsValue)>::new(move |_| closed());
+        let gate = glue::gate(socket, closed.as_ref());
+        Attached {
+            socket: socket.clone(),
+            gate: Some(gate),
+            _closures: vec![closed],
+            _live: Live::new(Held::NativeListeners),
+        }
+    }
+
+    /// The gate these listen through, if any (see `gate`).
+    pub(crate) fn gate_handle(&self) -> Option<Gate> {
+        self.gate.clone()
+    }
+
     /// Detaches the closures, and frees them once the current callback (which
     /// may be one of them) has returned.
     pub(crate) fn release(self) {
-        self.socket.set_onopen(None);
-        self.socket.set_onmessage(None);
-        self.socket.set_onerror(None);
-        self.socket.set_onclose(None);
+        match &self.gate {
+            Some(g) => g.release(),
+            None => {
+                self.socket.set_onopen(None);
+                self.socket.set_onmessage(None);
+                self.socket.set_onerror(None);
+                self.socket.set_onclose(None);
+            }
+        }
         wasm_bindgen_futures::spawn_local(async move { drop(self) });
     }
 }

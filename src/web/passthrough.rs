@@ -32,25 +32,21 @@ pub(crate) struct Passthrough {
 }
 
 impl Passthrough {
+    /// Passes `real` through to `target`, the page's object; `own` when they
+    /// are one object (the page's object was made by the native constructor:
+    /// it fires its own events, and wsroute only hears its close).
     #[inline(never)]
     pub(crate) fn new(
-        native: &Function,
+        real: NativeSocket,
         target: JsValue,
-        url: &str,
-        protocols: &JsValue,
+        own: bool,
         observer: Option<Observer>,
-    ) -> Result<Rc<Self>, JsValue> {
-        let real = native::construct(native, url, protocols)?;
+    ) -> Rc<Self> {
         let binary_type = observer.as_ref().map(|o| {
             o.hold_events_behind_sends();
             real.set_binary_type("arraybuffer");
             Cell::new(BinaryType::Blob)
         });
-        if observer.is_none() {
-            // Nothing to observe: the page's calls that only the native
-            // socket answers skip wasm (until `adopt`).
-            glue::direct(&target, &real);
-        }
         let this = Rc::new(Passthrough {
             real: real.clone(),
             target: Rc::new(Target::new(target)),
@@ -58,9 +54,25 @@ impl Passthrough {
             observer,
             binary_type,
         });
-        let listeners = Attached::attach(&real, this.handlers(this.target.clone()));
+        let listeners = if own {
+            let (this_closed, target) = (Rc::downgrade(&this), this.target.clone());
+            Attached::gate(&real, move || {
+                // Closed: the page's object no longer needs its backend.
+                if let Some(page) = target.take() {
+                    closed::retire(&page);
+                }
+                let l = this_closed
+                    .upgrade()
+                    .and_then(|t| t.listeners.borrow_mut().take());
+                if let Some(l) = l {
+                    l.release();
+                }
+            })
+        } else {
+            Attached::attach(&real, None, this.handlers(this.target.clone()))
+        };
         *this.listeners.borrow_mut() = Some(listeners);
-        Ok(this)
+        this
     }
 
     /// What to do on each native event: fire it again at `target`, telling
@@ -149,6 +161,8 @@ impl Passthrough {
         let target = self.target.take()?;
         glue::direct(&target, &JsValue::NULL);
         let listeners = self.listeners.borrow_mut().take();
+        // The page's own native socket: its events come through its gate.
+        let gate = listeners.as_ref().and_then(Attached::gate_handle);
         if let Some(l) = listeners {
             l.release();
         }
@@ -161,6 +175,7 @@ impl Passthrough {
             protocols: Vec::new(),
             start: Start::Adopt {
                 socket: self.real.clone(),
+                gate,
                 opened,
                 binary_type,
             },

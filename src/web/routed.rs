@@ -14,7 +14,7 @@ use js_sys::Function;
 use wasm_bindgen::JsValue;
 
 use super::data::{self, Data};
-use super::glue::{self, NativeSocket};
+use super::glue::{self, Gate, NativeSocket};
 use super::native::{self, Target};
 use super::observe::{Observer, arrivals::Arrivals};
 use super::schedule::{self, Task};
@@ -184,6 +184,8 @@ pub(crate) enum Start {
     /// extensions) is taken over, and the page's `binaryType` kept.
     Adopt {
         socket: NativeSocket,
+        /// Its gate, when the native socket is the page's object itself.
+        gate: Option<Gate>,
         opened: Option<(String, String)>,
         binary_type: BinaryType,
     },
@@ -228,10 +230,11 @@ impl Routed {
             Start::Forward => Socket::forwarding(setup.protocols, now, setup.conditions),
             Start::Adopt {
                 socket,
+                gate,
                 opened,
                 binary_type,
             } => {
-                adopted = Some(socket);
+                adopted = Some((socket, gate));
                 let mut core = Socket::adopted(setup.protocols, opened, binary_type);
                 core.set_conditions(now, setup.conditions);
                 core
@@ -252,8 +255,8 @@ impl Routed {
             _live: Live::new(Held::RoutedSockets),
         });
         *this.link.socket.borrow_mut() = Some(this.clone());
-        if let Some(socket) = adopted {
-            let real = RealSocket::adopt(socket, this.server_events());
+        if let Some((socket, gate)) = adopted {
+            let real = RealSocket::adopt(socket, gate, this.server_events());
             *this.server.borrow_mut() = Some(real);
         }
         this.pump();

@@ -8,7 +8,7 @@ use js_sys::Function;
 use wasm_bindgen::JsValue;
 
 use super::data::Data;
-use super::glue::{NativeMessageEvent, NativeSocket};
+use super::glue::{Gate, NativeMessageEvent, NativeSocket};
 use super::native::{self, Attached, Handlers, Incoming};
 
 /// What the real socket did.
@@ -44,12 +44,17 @@ impl RealSocket {
     ) -> Result<RealSocket, JsValue> {
         let list: js_sys::Array = protocols.iter().map(|p| JsValue::from_str(p)).collect();
         let socket = native::construct(native, url, &list)?;
-        Ok(RealSocket::adopt(socket, on_event))
+        Ok(RealSocket::adopt(socket, None, on_event))
     }
 
-    /// Listens to a native socket made earlier (one that was passed through);
-    /// `on_event` hears what happens from now on.
-    pub(crate) fn adopt(socket: NativeSocket, on_event: Rc<dyn Fn(ServerEvent)>) -> RealSocket {
+    /// Listens to a native socket made earlier (one that was passed through,
+    /// through its `gate` when it is the page's object); `on_event` hears
+    /// what happens from now on.
+    pub(crate) fn adopt(
+        socket: NativeSocket,
+        gate: Option<Gate>,
+        on_event: Rc<dyn Fn(ServerEvent)>,
+    ) -> RealSocket {
         socket.set_binary_type("arraybuffer");
         let (on_open, on_message, on_error, on_close) = (
             on_event.clone(),
@@ -60,6 +65,7 @@ impl RealSocket {
         let opened = socket.clone();
         let listeners = Attached::attach(
             &socket,
+            gate,
             Handlers {
                 open: (move || {
                     on_open(ServerEvent::Opened {
