@@ -75,6 +75,8 @@ extern "C" {
     fn reflected_shape(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = subclassesAndListenerOptions)]
     fn subclasses_and_listener_options(ws: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = browsersOwnEvents)]
+    fn browsers_own_events(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = longAfterClose)]
     fn long_after_close(ws: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = otherRealms)]
@@ -242,6 +244,26 @@ async fn negotiated_extensions_match_native() {
         "the echo server's /deflate path negotiated no extension: {native:?}"
     );
     differential("negotiated_extensions_match_native", negotiated_extension).await;
+}
+
+/// An unrouted socket is the browser's own: the page gets the events the
+/// browser fired (trusted), not copies. (Routed sockets' events are fired
+/// by wsroute, and no script can make a trusted event: not compared.)
+#[wasm_bindgen_test]
+async fn unrouted_sockets_fire_the_browsers_own_events() {
+    let native = log_of(browsers_own_events(&native_websocket(), echo_url())).await;
+    assert!(
+        native.iter().filter(|l| l.contains("trusted=true")).count() >= 5,
+        "native events are trusted: {native:?}"
+    );
+    let unrouted = {
+        let _ws = wsroute::install().expect("install");
+        log_of(browsers_own_events(&global_websocket(), echo_url())).await
+    };
+    assert_eq!(
+        unrouted, native,
+        "unrouted wsroute's events differ from native"
+    );
 }
 
 /// One `#[wasm_bindgen_test]` per `test => scenario`, each running its

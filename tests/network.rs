@@ -32,6 +32,8 @@ extern "C" {
     fn scoped_conditions_reach_open_sockets(api: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = unconditionedSocketsStayNative)]
     fn unconditioned_sockets_stay_native(api: &JsValue, echo: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = conditionsTakeAnOpenSocketsEvents)]
+    fn conditions_take_an_open_sockets_events(api: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = badValuesThrowAndChangeNothing)]
     fn bad_values_throw_and_change_nothing(api: &JsValue, echo: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = fakeTimersDoNotFreezeTheLink)]
@@ -111,6 +113,20 @@ async fn a_socket_no_condition_reaches_stays_the_native_one() {
             "conditions for another url: routed +0",
             "conditions for its url: routed +1",
             "a throttled send still buffered 100 ms later: true",
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn conditions_take_the_events_of_an_open_pass_through_socket() {
+    assert_eq!(
+        run_scenario(conditions_take_an_open_sockets_events).await,
+        [
+            "listener heard before,after",
+            "handler heard before,after",
+            "the browser's own event before the condition: true, after: true",
+            "round trip >= 2 x latency (with a margin): true",
+            "close 1005",
         ]
     );
 }

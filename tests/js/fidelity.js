@@ -692,6 +692,25 @@ export async function subclassesAndListenerOptions(WS, echo) {
   return out;
 }
 
+// The events themselves, as the browser makes them: trusted, of the native
+// event classes, at the socket; a refused handshake's error too.
+export async function browsersOwnEvents(WS, echo) {
+  const out = [];
+  const watch = (ws, name) => {
+    for (const type of ['open', 'message', 'error', 'close']) {
+      ws.addEventListener(type, (e) => out.push(`${name} ${type}: trusted=${e.isTrusted} ` +
+        `${Object.prototype.toString.call(e)} target=${e.target === ws} current=${e.currentTarget === ws} phase=${e.eventPhase}`));
+    }
+    return within(TIMEOUT, new Promise((r) => ws.addEventListener('close', r)), `browsersOwnEvents ${name}`);
+  };
+  const ws = new WS(`${echo}/echo`);
+  ws.onopen = () => ws.send('hi');
+  ws.onmessage = () => ws.close(1000);
+  await watch(ws, 'echo');
+  await watch(new WS(`${echo}/reject`), 'rejected');
+  return out;
+}
+
 // Loads pkg/wsroute.global.js from the static server into the frame `win`.
 async function loadClassicScript(win, http) {
   await new Promise((resolve, reject) => {

@@ -240,6 +240,40 @@ export async function unconditionedSocketsStayNative(api, echo) {
   return out;
 }
 
+// A pass-through socket is the browser's own until a condition reaches it;
+// from then on its events come over the link alone: every listener the page
+// added before (a listener, an `onmessage` handler) hears each message once,
+// after the latency, and the browser's own event never reaches them.
+export async function conditionsTakeAnOpenSocketsEvents(api, echo) {
+  const ws = new WebSocket(`${echo}/echo?taken`);
+  await opened(ws);
+  const heard = { listener: [], handler: [], trusted: 0 };
+  ws.addEventListener('message', (e) => {
+    heard.listener.push(e.data);
+    if (e.isTrusted) heard.trusted++;
+  });
+  ws.onmessage = (e) => heard.handler.push(e.data);
+  ws.send('before');
+  await within(TIMEOUT, new Promise((r) => ws.addEventListener('message', r, { once: true })));
+  const trustedBefore = heard.trusted;
+  api.setNetworkConditions({ latency: 150 }, { url: /taken$/ });
+  const sent = performance.now();
+  ws.send('after');
+  await within(TIMEOUT, new Promise((r) => ws.addEventListener('message', r, { once: true })));
+  const took = performance.now() - sent;
+  await delay(100);
+  api.setNetworkConditions(null, { url: /taken$/ });
+  ws.close();
+  const closedCode = await within(TIMEOUT, new Promise((r) => ws.addEventListener('close', (e) => r(e.code), { once: true })));
+  return [
+    `listener heard ${heard.listener.join(',')}`,
+    `handler heard ${heard.handler.join(',')}`,
+    `the browser's own event before the condition: ${trustedBefore === 1}, after: ${heard.trusted === trustedBefore}`,
+    `round trip >= 2 x latency (with a margin): ${took >= 250}`,
+    `close ${closedCode}`,
+  ];
+}
+
 export async function badValuesThrowAndChangeNothing(api) {
   const out = [];
   echoRoute(api, 'wss://example.test/mock');
