@@ -2,8 +2,10 @@
 //
 // A real EventTarget subclass can only be declared in JavaScript, so this file
 // declares it: constants, accessors, send/close, event-handler attributes and
-// the WebIDL argument conversions. Every behaviour lives in Rust: the class
-// forwards each call to the backend object Rust returns from `create`. (The
+// the WebIDL argument conversions. Every behaviour lives in Rust: `create`
+// (Rust) makes each page's object and its backend, and the class forwards
+// each call to that backend; or, where Rust made the page's object the
+// native socket itself (unrouted, unobserved), to the native members. (The
 // classic script puts the class in place before its wasm is loaded:
 // `preinstall`, whose `create` loads the wasm first.)
 //
@@ -447,28 +449,37 @@ let createBackend = null;
 let declared = null;
 let preinstalled = null;
 
-// The native interface's members (of the WebSocket the class replaces), run
-// on a native socket by the accessors below. A pass-through socket is the
-// page's object itself (see `instance`): its members are wsroute's, so
-// wasm reaches the native ones through these, never by property access.
-let nativeMember = null;
-const MEMBERS = ['url', 'readyState', 'bufferedAmount', 'extensions', 'protocol', 'binaryType', 'send', 'close'];
+// The native interface's members (of the WebSocket the class replaces), as
+// functions of the socket: `N.send(socket, data)`. A pass-through socket is
+// the page's object itself (see `instance`): its members are wsroute's, so
+// the class and wasm reach the native ones through these, never by property
+// access. Where the replaced WebSocket is not the browser's (a member is
+// missing from its prototype), these are property accesses, and no socket
+// is the page's object (`canBeNative`).
+const structural = {
+  url: (s) => s.url,
+  readyState: (s) => s.readyState,
+  bufferedAmount: (s) => s.bufferedAmount,
+  extensions: (s) => s.extensions,
+  protocol: (s) => s.protocol,
+  binaryType: (s) => s.binaryType,
+  setBinaryType: (s, v) => void (s.binaryType = v),
+  send: (s, d) => s.send(d),
+  close: (s, c, r) => s.close(c, r),
+};
+let N = structural;
+const callOf = (f) => apply(bind, Function.prototype.call, [f]);
 
-/// The native members of `replaced.prototype`, or null when one is missing
-/// (a WebSocket that is not the browser's: its sockets are never the page's
-/// objects, and wasm reaches them by property access).
+/// The native members of `replaced.prototype` (see above), or null when one
+/// is missing.
 function nativeMembers(replaced) {
   const members = Object.create(null);
   try {
-    for (const key of MEMBERS) {
-      const d = Object.getOwnPropertyDescriptor(replaced.prototype, key);
-      const f = d === undefined ? undefined : key === 'send' || key === 'close' ? d.value : d.get;
+    for (const key of Object.keys(structural)) {
+      const d = Object.getOwnPropertyDescriptor(replaced.prototype, key === 'setBinaryType' ? 'binaryType' : key);
+      const f = d === undefined ? undefined : key === 'send' || key === 'close' ? d.value : key === 'setBinaryType' ? d.set : d.get;
       if (typeof f !== 'function') return null;
-      members[key] = f;
-      if (key === 'binaryType') {
-        if (typeof d.set !== 'function') return null;
-        members.setBinaryType = d.set;
-      }
+      members[key] = callOf(f);
     }
   } catch {
     return null;
@@ -478,30 +489,19 @@ function nativeMembers(replaced) {
 
 /// Whether a pass-through socket can be the page's object itself.
 export function canBeNative() {
-  return nativeMember !== null;
-}
-
-/// `key` (a member of `MEMBERS`, or `setBinaryType`) of the native socket
-/// `socket`, called with `args`.
-function onNative(socket, key, args) {
-  if (nativeMember === null) {
-    if (key === 'send' || key === 'close') return apply(socket[key], socket, args);
-    if (key === 'setBinaryType') return void (socket.binaryType = args[0]);
-    return socket[key];
-  }
-  return apply(nativeMember[key], socket, args);
+  return N !== structural;
 }
 
 /// The native socket's `readyState` (its other members likewise).
-export function nativeReadyState(socket) { return onNative(socket, 'readyState', []); }
-export function nativeBufferedAmount(socket) { return onNative(socket, 'bufferedAmount', []); }
-export function nativeUrl(socket) { return onNative(socket, 'url', []); }
-export function nativeProtocol(socket) { return onNative(socket, 'protocol', []); }
-export function nativeExtensions(socket) { return onNative(socket, 'extensions', []); }
-export function nativeBinaryType(socket) { return onNative(socket, 'binaryType', []); }
-export function nativeSetBinaryType(socket, value) { onNative(socket, 'setBinaryType', [value]); }
-export function nativeSend(socket, data) { onNative(socket, 'send', [data]); }
-export function nativeClose(socket, code, reason) { onNative(socket, 'close', [code, reason]); }
+export function nativeReadyState(socket) { return N.readyState(socket); }
+export function nativeBufferedAmount(socket) { return N.bufferedAmount(socket); }
+export function nativeUrl(socket) { return N.url(socket); }
+export function nativeProtocol(socket) { return N.protocol(socket); }
+export function nativeExtensions(socket) { return N.extensions(socket); }
+export function nativeBinaryType(socket) { return N.binaryType(socket); }
+export function nativeSetBinaryType(socket, value) { N.setBinaryType(socket, value); }
+export function nativeSend(socket, data) { N.send(socket, data); }
+export function nativeClose(socket, code, reason) { N.close(socket, code, reason); }
 
 const EventTargetCtor = EventTarget;
 const stopImmediate = Event.prototype.stopImmediatePropagation;
@@ -571,7 +571,7 @@ export function defineWebSocketClass(create) {
   createBackend = create;
   if (declared !== null) return declared;
   const replaced = globalThis.WebSocket;
-  nativeMember = typeof replaced === 'function' ? nativeMembers(replaced) : null;
+  N = (typeof replaced === 'function' && nativeMembers(replaced)) || structural;
   let self = null;
   let isOwn;
   // The members, declared where the private fields are: the receiver check
@@ -609,37 +609,37 @@ export function defineWebSocketClass(create) {
     get url() {
       if (!(#b in this)) return viaOwner(self, this, 'url', GET, []);
       const n = this.#n;
-      return n !== null ? onNative(n, 'url', []) : this.#b.url();
+      return n !== null ? N.url(n) : this.#b.url();
     }
     get readyState() {
       if (!(#b in this)) return viaOwner(self, this, 'readyState', GET, []);
       const n = this.#n;
-      return n !== null ? onNative(n, 'readyState', []) : this.#b.readyState();
+      return n !== null ? N.readyState(n) : this.#b.readyState();
     }
     get bufferedAmount() {
       if (!(#b in this)) return viaOwner(self, this, 'bufferedAmount', GET, []);
       const n = this.#n;
-      return n !== null ? onNative(n, 'bufferedAmount', []) : this.#b.bufferedAmount();
+      return n !== null ? N.bufferedAmount(n) : this.#b.bufferedAmount();
     }
     get extensions() {
       if (!(#b in this)) return viaOwner(self, this, 'extensions', GET, []);
       const n = this.#n;
-      return n !== null ? onNative(n, 'extensions', []) : this.#b.extensions();
+      return n !== null ? N.extensions(n) : this.#b.extensions();
     }
     get protocol() {
       if (!(#b in this)) return viaOwner(self, this, 'protocol', GET, []);
       const n = this.#n;
-      return n !== null ? onNative(n, 'protocol', []) : this.#b.protocol();
+      return n !== null ? N.protocol(n) : this.#b.protocol();
     }
     get binaryType() {
       if (!(#b in this)) return viaOwner(self, this, 'binaryType', GET, []);
       const n = this.#n;
-      return n !== null ? onNative(n, 'binaryType', []) : this.#b.binaryType();
+      return n !== null ? N.binaryType(n) : this.#b.binaryType();
     }
     set binaryType(value) {
       if (!(#b in this)) return void viaOwner(self, this, 'binaryType', SET, [value]);
       const n = this.#n;
-      if (n !== null) onNative(n, 'setBinaryType', [value]);
+      if (n !== null) N.setBinaryType(n, value);
       else this.#b.setBinaryType(`${value}`);
     }
 
@@ -649,14 +649,14 @@ export function defineWebSocketClass(create) {
       if (!(#b in this)) return viaOwner(self, this, 'send', CALL, arguments);
       if (arguments.length < 1) throw missingArgument('send');
       const n = this.#n;
-      if (n !== null) onNative(n, 'send', [data]);
+      if (n !== null) N.send(n, data);
       else this.#b.send(toMessage(data));
     }
 
     close(code = undefined, reason = undefined) {
       if (!(#b in this)) return viaOwner(self, this, 'close', CALL, arguments);
       const n = this.#n;
-      if (n !== null) return void onNative(n, 'close', arguments.length < 2 ? (arguments.length < 1 ? [] : [code]) : [code, reason]);
+      if (n !== null) return void N.close(n, code, reason);
       const c = code === undefined ? undefined : Number(code);
       const r = reason === undefined ? undefined : `${reason}`;
       this.#b.close(c, r);
